@@ -1,0 +1,603 @@
+"""Answering: a question -> the sentences that answer it, best first, with a confidence.
+
+The pipeline for one question:
+
+1. analyse it (:mod:`bot.questions`): language, what it asks for, its content words;
+2. expand it: an offline translation into the corpus language (:mod:`bot.translate`), the
+   aliases of names it mentions (``config/aliases.yaml``), and corrections of misspelt words
+   against the index vocabulary (rapidfuzz);
+3. retrieve candidates from the index (BM25 over stemmed words);
+4. rerank them: how much of the question each sentence covers (rarer words count more,
+   misspellings match fuzzily), the retrieval score, and whether the sentence carries the kind
+   of answer asked for (a date for "when", a number for "how many", ...);
+5. mark answers confident only when they cover the question well, fold duplicate sentences
+   (wire copy) into one answer with all sources, and attach the neighbouring sentences.
+
+``Answerer.from_folder("corpus").ask("when did Lavrov visit Pyongyang?")`` works from a shell.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import math
+import re
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from bot.catalog import Catalog
+from bot.config import Settings, load_settings
+from bot.dates import weekday_label
+from bot.index import Hit, SentenceIndex, TantivyIndex, WeightedTerm, analyse
+from bot.ingest import RefreshReport, update_index
+from bot.language import fold
+from bot.questions import Question, content_words
+from bot.questions import analyse as analyse_question
+from bot.records import ArticleInfo, Sentence
+from bot.translate import Translator, translator
+
+log = logging.getLogger(__name__)
+
+__all__ = ["Answer", "Answerer", "RefreshReport", "Result"]
+
+_NUMBER = re.compile(
+    r"\d|\b(mil|milh[oõ]es|milh[aã]o|bilh[oõ]es|bilh[aã]o|dezenas|centenas|thousand|million|billion)\b"
+)
+_NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-ZÀ-Ý][a-zà-ÿ]+")
+_PLACE = re.compile(r"\b([Ee]m|[Nn][oa]s?|[Nn]um|[Nn]uma|[Ii]n|[Aa]t)\s+[A-ZÀ-Ý]")
+_TIME = re.compile(
+    r"\b(segunda|terça|quarta|quinta|sexta|sábado|domingo|ontem|hoje|amanhã|janeiro|fevereiro|março|abril|maio|"
+    r"junho|julho|agosto|setembro|outubro|novembro|dezembro|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday|yesterday|today|tomorrow|January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|(1[89]|20)\d\d)\b"
+)
+_CAUSE = re.compile(
+    r"\b(porque|pois|por causa|devido|após|depois de|em razão|em função|motivo|razão|para (?:\w+ )?\w+r\b|"
+    r"because|due to|after|since|reason|so that)",
+    re.IGNORECASE,
+)
+_SPEECH_QUESTION = re.compile(
+    r"\b(dis+e|diz|dizem|afirm\w*|declar\w*|descrev\w*|chamou|classific\w*|say|said|says|describe\w*|call\w*|"
+    r"claim\w*|told)\b",
+    re.IGNORECASE,
+)
+_SPEECH = re.compile(
+    r"[\"“”«»]|\b(dis+e|diz|afirm\w*|declar\w*|segundo|descrev\w*|chamou|classific\w*|said|says|told)\b",
+    re.IGNORECASE,
+)
+#: Words that belong to the question phrase of a question type, not to its topic.
+_PHRASE_WORDS = {
+    "how_long": frozenset({"tempo", "long", "duracao", "dura", "durou", "durar"}),
+    "author": frozenset({"escreveu", "escrita", "escrito", "assina", "assinou", "autor", "autora", "wrote", "written",
+                         "author"}),
+}
+_DURATION = re.compile(
+    r"\b(\d+|um|uma|dois|duas|tr[eê]s|quatro|cinco|seis|sete|oito|nove|dez|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|several|v[aá]rios|v[aá]rias)\s+(segundos?|minutos?|horas?|dias?|semanas?|m[eê]s(es)?|anos?|"
+    r"d[eé]cadas?|s[eé]culos?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)\b",
+    re.IGNORECASE,
+)
+#: Words sharing this many first letters count as the same word when the stemmer missed it.
+_PREFIX = 5
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One quoted sentence that answers (or may answer) a question."""
+
+    text: str
+    when: str | None
+    score: float
+    confident: bool
+    article: ArticleInfo
+    also_in: tuple[ArticleInfo, ...] = ()
+    context: tuple[str, ...] = ()
+    position: int = 0
+    kind: str = "body"
+
+    def to_json(self) -> dict[str, Any]:
+        """The answer as the CLI's JSON contract."""
+        return {
+            "text": self.text,
+            "when": self.when,
+            "score": round(self.score, 4),
+            "confident": self.confident,
+            "kind": self.kind,
+            "position": self.position,
+            "article": dataclasses.asdict(self.article),
+            "also_in": [dataclasses.asdict(a) for a in self.also_in],
+            "context": list(self.context),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The answers to one question."""
+
+    question: str
+    answers: tuple[Answer, ...]
+    suggestions: tuple[str, ...]
+    asks: str
+    lang: str
+    translated: str | None = None
+
+    @property
+    def confident(self) -> bool:
+        """True when the best answer is a confident one."""
+        return bool(self.answers) and self.answers[0].confident
+
+    @property
+    def when_label(self) -> str | None:
+        """For a "when" question, the top answer's date spelt out ("Wednesday 18 October 2023")."""
+        if self.asks != "when" or not self.confident or not self.answers[0].when:
+            return None
+        return weekday_label(self.answers[0].when, "pt" if self.lang == "pt" else "en")
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as the CLI's JSON contract."""
+        return {
+            "question": self.question,
+            "asks": self.asks,
+            "lang": self.lang,
+            "translated": self.translated,
+            "when_label": self.when_label,
+            "confident": self.confident,
+            "answers": [a.to_json() for a in self.answers],
+            "suggestions": list(self.suggestions),
+        }
+
+
+@dataclass(slots=True)
+class _Concept:
+    """One thing the question is about, with the index terms that express it."""
+
+    word: str
+    words: set[str]  # what is searched: the word, its corrections, its aliases
+    terms: set[str]  # what coverage matches: the index terms of those words
+    idf: float
+    fuzzy: bool
+
+
+@dataclass(slots=True)
+class _Scored:
+    hit: Hit
+    coverage: float
+    score: float
+    timely: bool = True  # consistent with every date the question names
+
+
+def _corpus_key(corpus: Path) -> str:
+    resolved = str(corpus.resolve())
+    name = re.sub(r"[^\w.-]+", "-", corpus.resolve().name) or "corpus"
+    return f"{name}-{hashlib.sha1(resolved.encode()).hexdigest()[:10]}"
+
+
+class Answerer:
+    """Answers questions from one corpus folder through its on-disk index."""
+
+    def __init__(
+        self, index: SentenceIndex, catalog: Catalog, settings: Settings, corpus: Path, catalog_path: Path | None
+    ) -> None:
+        self._index = index
+        self._catalog = catalog
+        self._settings = settings
+        self._corpus = corpus
+        self._catalog_path = catalog_path
+        self._refresh_lock = threading.Lock()
+        self._translator: Translator = translator(settings.answers.translate)
+        self._aliases = self._alias_table(settings.aliases)
+        self._derived: dict[str, Any] = {}
+        self.last_report: RefreshReport | None = None
+        self._derive()
+
+    # -- construction ----------------------------------------------------------------------
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, progress: Callable[[int, int], None] | None = None
+    ) -> Answerer:
+        """Open (building or refreshing as needed) the index of ``settings.corpus``.
+
+        Raises ``FileNotFoundError`` when the corpus folder does not exist.
+        """
+        corpus = Path(settings.corpus)
+        if not corpus.is_dir():
+            raise FileNotFoundError(f"corpus folder not found: {corpus}")
+        folder = Path(settings.index_dir) / _corpus_key(corpus)
+        index = TantivyIndex(folder)
+        catalog_path = folder / "catalog.json"
+        catalog = Catalog.load(catalog_path, str(corpus.resolve())) if index.size else None
+        if catalog is None:
+            catalog = Catalog(corpus=str(corpus.resolve()))
+            if index.size:
+                log.info("index at %s has no matching catalog: rebuilding", folder)
+                index = _emptied(index, folder)
+        answerer = cls(index, catalog, settings, corpus, catalog_path)
+        answerer.refresh(progress)
+        return answerer
+
+    @classmethod
+    def from_folder(
+        cls,
+        corpus: str | Path,
+        index_dir: str | Path | None = None,
+        settings: Settings | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Answerer:
+        """An answerer over ``corpus`` (index in ``index_dir``, default from ``config/``)."""
+        base = settings or load_settings()
+        settings = dataclasses.replace(
+            base, corpus=Path(corpus), index_dir=Path(index_dir) if index_dir else base.index_dir
+        )
+        return cls.from_settings(settings, progress)
+
+    # -- corpus state ----------------------------------------------------------------------
+
+    def refresh(self, progress: Callable[[int, int], None] | None = None) -> RefreshReport:
+        """Re-read changed, added and removed files; on failure the old index keeps answering."""
+        with self._refresh_lock:
+            draft = Catalog(self._catalog.corpus, dict(self._catalog.entries), dict(self._catalog.skipped))
+            report = update_index(self._index, draft, self._corpus, self._settings.boilerplate, progress)
+            path = self._catalog_path
+            if path is not None and (report.changed_anything or not path.exists()):
+                path.parent.mkdir(parents=True, exist_ok=True)
+                draft.save(path)
+            self._catalog = draft
+            self._derive()
+            self.last_report = report
+            return report
+
+    def _derive(self) -> None:
+        """Recompute what depends on the catalog (corpus language, names for autocomplete)."""
+        entries = self._catalog.entries
+        langs = Counter(e.info.lang for e in entries.values())
+        names: dict[str, None] = {}
+        for e in entries.values():
+            for n in e.names:
+                names.setdefault(n, None)
+        titles = [e.info.title[:100] for e in entries.values() if e.info.title]
+        choices = list(dict.fromkeys([*names, *titles]))
+        self._derived = {
+            "lang": langs.most_common(1)[0][0] if langs else "pt",
+            "choices": choices,
+            "folded_choices": [fold(c) for c in choices],
+        }
+
+    @property
+    def sentence_count(self) -> int:
+        """Sentences indexed."""
+        return self._catalog.sentence_count
+
+    @property
+    def article_count(self) -> int:
+        """Articles indexed."""
+        return len(self._catalog.entries)
+
+    @property
+    def corpus_lang(self) -> str:
+        """The language most articles are written in."""
+        return self._derived["lang"]
+
+    # -- lookups ---------------------------------------------------------------------------
+
+    def article(self, article_id: str) -> ArticleInfo | None:
+        """One article's metadata."""
+        entry = self._catalog.entries.get(article_id)
+        return entry.info if entry else None
+
+    def articles(self, filter: str | None = None) -> list[ArticleInfo]:
+        """Articles, newest first; ``filter`` matches title, source or id (fuzzy, accents ignored)."""
+        infos = [e.info for e in self._catalog.entries.values()]
+        if filter and filter.strip():
+            wanted = fold(filter.strip())
+            infos = [
+                i for i in infos
+                if fuzz.partial_ratio(wanted, fold(f"{i.title} {i.source or ''} {i.id}")) >= 85
+            ]
+        return sorted(infos, key=lambda i: (i.date or "", i.id), reverse=True)
+
+    def article_sentences(self, article_id: str, limit: int = 5) -> list[Sentence]:
+        """The first ``limit`` sentences of an article."""
+        if article_id not in self._catalog.entries:
+            return []
+        return self._index.sentences(article_id, 0, max(limit - 1, 0))
+
+    def suggest(self, text: str, limit: int = 25) -> list[str]:
+        """Names, places and headlines close to what the user typed so far (for autocomplete)."""
+        choices: list[str] = self._derived["choices"]
+        typed = text.strip()
+        if not typed:
+            return [c[:100] for c in choices[:limit]]
+        last = fold(" ".join(typed.split()[-3:]))
+        found = process.extract(
+            last, self._derived["folded_choices"], scorer=fuzz.WRatio, limit=limit, score_cutoff=60
+        )
+        return [choices[i][:100] for _, _, i in found]
+
+    def gloss(self, text: str, target: str = "en") -> str | None:
+        """An offline translation of a quote into ``target`` (None when translation is unavailable)."""
+        source = "pt" if target == "en" else "en"
+        return self._translator.translate(text, source, target)
+
+    # -- answering -------------------------------------------------------------------------
+
+    def ask(self, question: str, limit: int | None = None) -> Result:
+        """The sentences answering ``question``, best first. Raises ValueError on an empty question."""
+        if not question or not question.strip():
+            raise ValueError("the question is empty")
+        question = " ".join(question.split())
+        q = analyse_question(question)
+        limit = limit or self._settings.answers.max_quotes
+        translated = self._translation(q)
+        concepts = self._concepts(q, translated)
+        scored = self._rank(q, concepts, self._settings.answers.candidates)
+        threshold = self._settings.answers.min_confidence
+        answers = self._answers(scored, limit, lambda s: s.timely and s.coverage >= threshold)
+        suggestions: tuple[str, ...] = ()
+        if not answers or not answers[0].confident:
+            suggestions = self._suggestions(q, scored)
+        return Result(question, tuple(answers), suggestions, q.asks, q.lang, translated)
+
+    def search(self, terms: str, limit: int = 25) -> list[Answer]:
+        """The best matching sentences for free-text terms, no confidence cut."""
+        if not terms or not terms.strip():
+            raise ValueError("the search terms are empty")
+        q = analyse_question(" ".join(terms.split()))
+        concepts = self._concepts(q, self._translation(q))
+        scored = self._rank(q, concepts, max(self._settings.answers.candidates, limit * 4))
+        threshold = self._settings.answers.min_confidence
+        return self._answers(scored, limit, lambda s: s.coverage >= threshold)
+
+    def _translation(self, q: Question) -> str | None:
+        target = self.corpus_lang
+        source = q.lang if q.lang in ("pt", "en") else ("en" if target == "pt" else "pt")
+        if source == target or not self._translator.available:
+            return None
+        return self._translator.translate(q.text, source, target)
+
+    @staticmethod
+    def _alias_table(groups: Sequence[Sequence[str]]) -> list[tuple[re.Pattern[str], str, tuple[str, ...]]]:
+        table = []
+        for group in groups:
+            folded = [fold(name) for name in group]
+            for i, name in enumerate(folded):
+                others = tuple(n for j, n in enumerate(folded) if j != i)
+                if group[i].isupper():  # an acronym (UN, WHO, EUA) only when written as one
+                    pattern = re.compile(rf"(?<![\w-]){re.escape(group[i])}(?![\w-])")
+                else:
+                    pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
+                table.append((pattern, name, others))
+        return table
+
+    def _idf(self, df: int) -> float:
+        n = max(self._index.size, 1)
+        return math.log(1 + n / (df + 1))
+
+    def _document_frequency(self, word: str) -> int:
+        """In how many sentences a word occurs, as written or in another inflection."""
+        exact = self._index.document_frequency(word)
+        if exact:
+            return exact
+        return max((self._index.document_frequency(t) for t in analyse(word, self.corpus_lang)), default=0)
+
+    def _correct(self, word: str) -> list[str]:
+        """Vocabulary words a misspelt word probably means (same first letter, similar spelling)."""
+        vocabulary = self._index.vocabulary()
+        buckets = self._derived.get("buckets")
+        if buckets is None or self._derived.get("buckets_of") is not vocabulary:
+            buckets = {}
+            for term in vocabulary:
+                if len(term) >= 3 and not term.isdigit():
+                    buckets.setdefault(term[0], []).append(term)
+            self._derived["buckets"] = buckets
+            self._derived["buckets_of"] = vocabulary
+        pool = buckets.get(word[0], [])
+        found = process.extract(word, pool, scorer=fuzz.ratio, limit=5, score_cutoff=80)
+        found = [(term, score) for term, score, _ in found if abs(len(term) - len(word)) <= 2]
+        if not found:
+            return []
+        best = max(score for _, score in found)
+        close = [(term, score) for term, score in found if score >= best - 4]
+        close.sort(key=lambda ts: (ts[1], vocabulary.get(ts[0], 0)), reverse=True)
+        return [term for term, _ in close[:2]]
+
+    def _concepts(self, q: Question, translated: str | None) -> list[_Concept]:
+        """What the question is about: one concept per content word, with its alternatives."""
+        words = list(content_words(translated)) if translated else []
+        primary = set(words)
+        names = [w for w in q.terms if w not in primary]
+        if translated:
+            original_names = {fold(m.group()) for m in re.finditer(r"(?<!^)\b[A-Z][\w'-]+|\d+", q.text)}
+            names = [w for w in names if w in original_names]
+        words += names
+        words = [w for w in words if w not in _PHRASE_WORDS.get(q.asks, ())]
+        asked = " ".join(filter(None, (q.text, translated)))
+        folded_q = fold(asked)
+        concepts: list[_Concept] = []
+        seen_terms: set[str] = set()
+        for word in words:
+            terms = _terms(word)
+            if terms & seen_terms:
+                continue
+            seen_terms |= terms
+            searched = {word}
+            df = self._document_frequency(word)
+            fuzzy = False
+            if df == 0 and len(word) >= 4 and not word.isdigit():
+                for fixed in self._correct(word):
+                    searched.add(fixed)
+                    terms |= _terms(fixed)
+                    df = max(df, self._document_frequency(fixed))
+                    fuzzy = True
+            # A word the corpus never uses stays a concept: it cannot match, and so it lowers the
+            # confidence of every answer, which is right: the corpus does not speak of it.
+            concepts.append(_Concept(word, searched, terms, self._idf(df), fuzzy))
+        for pattern, name, others in self._aliases:
+            if not pattern.search(asked if pattern.flags & re.IGNORECASE == 0 else folded_q):
+                continue
+            name_terms = {t for word in content_words(name) for t in _name_terms(word)}
+            alias_words = {word for other in others for word in content_words(other)}
+            for concept in concepts:
+                if concept.terms & name_terms:
+                    concept.words |= alias_words
+                    concept.terms |= {t for word in alias_words for t in _name_terms(word)}
+        years = {t[:4] for t in q.times}
+        return [c for c in concepts if c.word not in years]  # a named time is checked by date, not by word
+
+    def _rank(self, q: Question, concepts: list[_Concept], candidates: int) -> list[_Scored]:
+        if not concepts:
+            return []
+        terms = [WeightedTerm(w, c.idf) for c in concepts for w in c.words]
+        hits = self._index.search(terms, candidates)
+        if not hits:
+            return []
+        top_bm25 = hits[0].score or 1.0
+        time_weight = max(c.idf for c in concepts) if q.times else 0.0
+        total_idf = sum(c.idf for c in concepts) + time_weight * len(q.times)
+        prefixes = [{t[:_PREFIX] for t in c.terms if len(t) > _PREFIX} for c in concepts]
+        scored = []
+        for hit in hits:
+            s = hit.sentence
+            tokens = _terms(s.text)
+            token_prefixes = {t[:_PREFIX] for t in tokens if len(t) > _PREFIX}
+            title = self._title_terms(s.article_id)
+            covered = 0.0
+            for c, prefix in zip(concepts, prefixes, strict=True):
+                if c.terms & tokens:
+                    covered += 0.85 * c.idf if c.fuzzy else c.idf
+                elif prefix & token_prefixes:
+                    covered += 0.8 * c.idf  # same word, another inflection the stemmer missed
+                elif c.terms & title:
+                    covered += 0.5 * c.idf  # the article is about it; the sentence need not repeat it
+            timely = all(self._speaks_of(s, t) for t in q.times)
+            if timely:
+                covered += time_weight * len(q.times)
+            coverage = covered / total_idf
+            score = 0.6 * coverage + 0.25 * (hit.score / top_bm25) + 0.15 * self._fits(q, s)
+            words = len(s.text.split())
+            if words < 6:
+                score -= 0.05
+            if s.kind in ("headline", "standfirst", "caption"):
+                score -= 0.03
+            scored.append(_Scored(hit, coverage, score, timely))
+        scored.sort(key=lambda x: x.score, reverse=True)
+        return scored
+
+    def _title_terms(self, article_id: str) -> frozenset[str]:
+        """The index terms of an article's title (cached until the next refresh)."""
+        cache: dict[str, frozenset[str]] = self._derived.setdefault("titles", {})
+        terms = cache.get(article_id)
+        if terms is None:
+            info = self.article(article_id)
+            terms = frozenset(_terms(info.title)) if info and info.title else frozenset()
+            cache[article_id] = terms
+        return terms
+
+    def _speaks_of(self, s: Sentence, time: str) -> bool:
+        """Whether a sentence can be about ``time`` (YYYY, YYYY-MM or YYYY-MM-DD).
+
+        True when the sentence names that time, or when its article was written on or after it
+        and within a year of it: an article cannot report what had not happened yet.
+        """
+        if any(d.startswith(time) or time.startswith(d) for d in s.dates):
+            return True
+        info = self.article(s.article_id)
+        written = info.date if info else None
+        if not written:
+            return False
+        return written >= time[: len(written)] and int(written[:4]) <= int(time[:4]) + 1
+
+    @staticmethod
+    def _fits(q: Question, s: Sentence) -> float:
+        """How well a sentence carries the kind of answer asked for (0..1)."""
+        asks = q.asks
+        if asks == "when":
+            if s.when:
+                return 1.0 if len(s.when) == 10 else 0.7
+            return 0.4 if _TIME.search(s.text) else 0.0
+        if asks == "how_long":
+            return 1.0 if _DURATION.search(s.text) else 0.0
+        if asks == "author":
+            return 1.0 if s.kind == "byline" else 0.0
+        if asks in ("how_many", "how_much"):
+            return 1.0 if _NUMBER.search(s.text) else 0.0
+        if asks == "who":
+            return 1.0 if _NAME.search(s.text) else 0.3
+        if asks == "where":
+            return 1.0 if _PLACE.search(s.text) else 0.2
+        if asks == "why":
+            return 1.0 if _CAUSE.search(s.text) else 0.2
+        if _SPEECH_QUESTION.search(q.text):
+            return 1.0 if _SPEECH.search(s.text) else 0.2
+        return 0.5
+
+    def _answers(self, scored: list[_Scored], limit: int, confident: Callable[[_Scored], bool]) -> list[Answer]:
+        groups: dict[str, list[_Scored]] = {}
+        for item in scored:
+            groups.setdefault(fold(item.hit.sentence.text), []).append(item)
+        answers: list[Answer] = []
+        for items in groups.values():
+            best = items[0]
+            s = best.hit.sentence
+            info = self.article(s.article_id)
+            if info is None:
+                continue
+            also = tuple(
+                a for a in dict.fromkeys(self.article(i.hit.sentence.article_id) for i in items[1:])
+                if a is not None and a.id != info.id
+            )
+            radius = self._settings.answers.context_sentences
+            context = tuple(
+                n.text for n in self._index.sentences(s.article_id, max(s.position - radius, 0), s.position + radius)
+                if n.position != s.position
+            ) if radius else ()
+            answers.append(Answer(
+                text=s.text, when=s.when, score=max(0.0, min(1.0, best.score)), confident=confident(best),
+                article=info, also_in=also, context=context, position=s.position, kind=s.kind,
+            ))
+            if len(answers) >= limit:
+                break
+        return answers
+
+    def _suggestions(self, q: Question, scored: list[_Scored]) -> tuple[str, ...]:
+        """Close matches to offer when nothing answers confidently: the nearest articles' titles."""
+        wanted = self._settings.answers.suggestions
+        titles: dict[str, None] = {}
+        for item in scored:
+            info = self.article(item.hit.sentence.article_id)
+            if info and info.title:
+                titles.setdefault(info.title[:100], None)
+            if len(titles) >= wanted:
+                break
+        if not titles and wanted:
+            for name in self.suggest(" ".join(q.terms), wanted):
+                titles.setdefault(name, None)
+        return tuple(titles)[:wanted]
+
+
+def _terms(text: str) -> set[str]:
+    """The index terms of ``text`` that coverage compares: folded words and their stems.
+
+    Stems shorter than four letters are left out: they join unrelated words ("para" and
+    "Paris" both stem to "par", "coreia" and "cor" to "cor").
+    """
+    stems = {t for t in (*analyse(text, "pt"), *analyse(text, "en")) if len(t) >= 4}
+    return stems | set(analyse(text, None))
+
+
+def _name_terms(text: str) -> set[str]:
+    """The folded words of a name, unstemmed (names are not inflected)."""
+    return set(analyse(text, None))
+
+
+def _emptied(index: TantivyIndex, folder: Path) -> TantivyIndex:
+    """An empty index in ``folder`` (an index without its catalog cannot be trusted)."""
+    (folder / "schema_version").unlink(missing_ok=True)
+    return TantivyIndex(folder)

@@ -1,0 +1,95 @@
+"""Question analysis: language, what kind of answer is asked for, and the words that matter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.dates import sentence_dates
+from bot.language import STOPWORDS, detect_language, fold
+
+#: Question type -> patterns over the folded question start (pt and en). First match wins,
+#: so the more specific patterns ("how many") come before the general ones ("how").
+_ASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        ("when", r"\b(when|what (year|date|day|month|time)|which (year|date|day|month)|since when|quando|"
+                 r"em que (ano|data|dia|mes|momento|epoca)|em qual (ano|data|dia|mes)|qual (a )?data|desde quando|"
+                 r"que dia|ate quando)\b"),
+        ("author", r"\b(who wrote|who (is|was) the author|who signed|quem (escreveu|assina|assinou)|"
+                   r"(qual|quem) (e|foi) (o|a) autor[a]?)\b"),
+        ("how_long", r"\b(how long|(por )?quanto tempo|qual (e|foi) a duracao)\b"),
+        ("how_many", r"\b(how many|quant[oa]s)\b"),
+        ("how_much", r"\b(how much|quant[oa]|qual (o )?(valor|preco|montante))\b"),
+        ("where", r"\b(where|in (what|which) (city|country|place|state|hospital|region)|onde|aonde|"
+                  r"em (que|qual) (cidade|pais|lugar|local|estado|hospital|regiao|bairro))\b"),
+        ("who", r"\b(who|whom|whose|quem|qual (candidat[oa]|lider|jogador[a]?|atriz|ator)|"
+                r"which (leader|candidate|player|actor|actress|protester|person))\b"),
+        ("why", r"\b(why|por que|porque|por que motivo|por qual motivo)\b"),
+        ("how", r"^(how|como)\b"),
+        ("which", r"\b(which|qual|quais)\b"),
+        ("what", r"\b(what|o que|que)\b"),
+    )
+)
+
+#: Words that only shape the question ("did", "what", "segundo") and never identify its topic.
+_QUESTION_WORDS = frozenset(
+    fold(word)
+    for line in (
+        "when what which who whom whose where why how many much did does do is are was were has have had",
+        "quando qual quais quem onde aonde porque por que quanto quanta quantos quantas como foi foram",
+        "segundo according tell say said disse diz dizer about sobre",
+    )
+    for word in line.split()
+)
+
+_WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """An analysed question."""
+
+    text: str
+    lang: str
+    asks: str
+    terms: tuple[str, ...]  # folded content words, in question order, without duplicates
+    times: tuple[str, ...]  # absolute dates the question names ("2018-10" for "in October 2018")
+
+
+def content_words(text: str) -> tuple[str, ...]:
+    """The folded words of ``text`` that are neither stop words nor question words."""
+    stop = STOPWORDS["pt"] | STOPWORDS["en"] | _QUESTION_WORDS
+    seen: dict[str, None] = {}
+    for match in _WORD.finditer(fold(text)):
+        word = match.group().replace("’", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word in stop or (len(word) < 2 and not word.isdigit()):
+            continue
+        seen.setdefault(word, None)
+    return tuple(seen)
+
+
+def question_type(text: str) -> str:
+    """What kind of answer ``text`` asks for.
+
+    One of when, author, how_long, how_many, how_much, where, who, why, how, which, what, other.
+    """
+    folded = " ".join(fold(text).split())
+    for kind, pattern in _ASKS:
+        if pattern.search(folded):
+            return kind
+    return "other"
+
+
+def analyse(text: str) -> Question:
+    """Analyse a question: its language, type, content words and the dates it names."""
+    lang = detect_language(text)
+    return Question(
+        text=text,
+        lang=lang,
+        asks=question_type(text),
+        terms=content_words(text),
+        times=tuple(dict.fromkeys(m.value for m in sentence_dates(text, None, lang))),
+    )

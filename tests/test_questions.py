@@ -1,0 +1,46 @@
+"""Question analysis in English and Portuguese."""
+
+import pytest
+
+from bot.questions import analyse, content_words, question_type
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("When did Lavrov visit Pyongyang?", "when"),
+        ("Quando Lavrov chegou à Coreia do Norte?", "when"),
+        ("Em que dia Giba pagou os R$ 90 mil de pensão alimentícia?", "when"),
+        ("How many containers of military equipment did North Korea send to Russia?", "how_many"),
+        ("Quantos contêineres a Coreia do Norte enviou para a Rússia?", "how_many"),
+        ("How much net profit did Petrobras report?", "how_much"),
+        ("Who invited Putin to visit North Korea?", "who"),
+        ("Quem escreveu a reportagem da Reuters sobre Shoigu?", "author"),
+        ("How long is Lavrov's visit to North Korea?", "how_long"),
+        ("Where was the final played?", "where"),
+        ("Em que hospital a atriz Rogéria estava internada?", "where"),
+        ("Onde está detido o pesquisador?", "where"),
+        ("Why did Macron arrive alone?", "why"),
+        ("Por que as ações da Eletrobras dispararam?", "why"),
+        ("What is Shoigu's current position?", "what"),
+        ("O que o Kremlin disse sobre as acusações?", "what"),
+        ("shoygu kim meeting", "other"),
+    ],
+)
+def test_question_type(question: str, asks: str) -> None:
+    assert question_type(question) == asks
+
+
+def test_content_words_drop_stop_and_question_words() -> None:
+    assert content_words("When did Lavrov visit Pyongyang?") == ("lavrov", "visit", "pyongyang")
+    assert content_words("What is Shoigu's current position?") == ("shoigu", "current", "position")
+    expected = ("conteineres", "coreia", "norte", "enviou")
+    assert content_words("Quantos contêineres a Coreia do Norte enviou?") == expected
+
+
+def test_analyse_language_and_times() -> None:
+    q = analyse("Who won Brazil's presidential runoff in October 2018?")
+    assert q.lang == "en"
+    assert q.times == ("2018-10",)
+    assert analyse("Qual foi o placar da final da Copa do Mundo de 2018?").times == ("2018",)
+    assert analyse("Quando o Mercosul anunciou a suspensão da Venezuela?").lang == "pt"
