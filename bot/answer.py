@@ -72,8 +72,11 @@ _SPEECH = re.compile(
     r"[\"“”«»]|\b(dis+e|diz|afirm\w*|declar\w*|segundo|descrev\w*|chamou|classific\w*|said|says|told)\b",
     re.IGNORECASE,
 )
+#: Question types whose answer has a recognisable shape (a date, a number, a duration, a byline).
+_TYPED_ANSWERS = frozenset({"when", "how_many", "how_much", "how_long", "author"})
 #: Words that belong to the question phrase of a question type, not to its topic.
 _PHRASE_WORDS = {
+    "when": frozenset({"dia", "data", "ano", "mes", "momento", "epoca", "day", "date", "year", "month", "time"}),
     "how_long": frozenset({"tempo", "long", "duracao", "dura", "durou", "durar"}),
     "author": frozenset({"escreveu", "escrita", "escrito", "assina", "assinou", "autor", "autora", "wrote", "written",
                          "author"}),
@@ -84,6 +87,10 @@ _DURATION = re.compile(
     r"d[eé]cadas?|s[eé]culos?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)\b",
     re.IGNORECASE,
 )
+#: How much a translated word the corpus never uses counts, relative to an unknown word of the question itself.
+_UNKNOWN_TRANSLATED = 0.3
+#: Proper names, acronyms and numbers in a question (not its capitalised first word).
+_PROPER = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-ZÀ-Ý][\w'-]*|\b\w*\d\w*")
 #: Words sharing this many first letters count as the same word when the stemmer missed it.
 _PREFIX = 5
 
@@ -163,6 +170,7 @@ class _Concept:
     terms: set[str]  # what coverage matches: the index terms of those words
     idf: float
     fuzzy: bool
+    name: bool = False  # a proper name, acronym or number: an answer must mention it
 
 
 @dataclass(slots=True)
@@ -171,6 +179,7 @@ class _Scored:
     coverage: float
     score: float
     timely: bool = True  # consistent with every date the question names
+    names: bool = True  # mentions every name the question names (or its article does)
 
 
 def _corpus_key(corpus: Path) -> str:
@@ -411,7 +420,7 @@ class Answerer:
     def _concepts(self, q: Question, translated: str | None) -> list[_Concept]:
         """What the question is about: one concept per content word, with its alternatives."""
         words = list(content_words(translated)) if translated else []
-        primary = set(words)
+        translated_words = primary = set(words)
         names = [w for w in q.terms if w not in primary]
         if translated:
             original_names = {fold(m.group()) for m in re.finditer(r"(?<!^)\b[A-Z][\w'-]+|\d+", q.text)}
@@ -420,6 +429,7 @@ class Answerer:
         words = [w for w in words if w not in _PHRASE_WORDS.get(q.asks, ())]
         asked = " ".join(filter(None, (q.text, translated)))
         folded_q = fold(asked)
+        proper = {fold(m.group()) for m in _PROPER.finditer(asked)}
         concepts: list[_Concept] = []
         seen_terms: set[str] = set()
         for word in words:
@@ -437,8 +447,10 @@ class Answerer:
                     df = max(df, self._document_frequency(fixed))
                     fuzzy = True
             # A word the corpus never uses stays a concept: it cannot match, and so it lowers the
-            # confidence of every answer, which is right: the corpus does not speak of it.
-            concepts.append(_Concept(word, searched, terms, self._idf(df), fuzzy))
+            # confidence of every answer, which is right: the corpus does not speak of it. A word
+            # the translator chose counts less: the articles may well use a synonym.
+            weight = self._idf(df) * (_UNKNOWN_TRANSLATED if df == 0 and word in translated_words else 1.0)
+            concepts.append(_Concept(word, searched, terms, weight, fuzzy, word in proper))
         for pattern, name, others in self._aliases:
             if not pattern.search(asked if pattern.flags & re.IGNORECASE == 0 else folded_q):
                 continue
@@ -459,16 +471,18 @@ class Answerer:
         if not hits:
             return []
         top_bm25 = hits[0].score or 1.0
+        fit_weight = 0.25 if q.asks in _TYPED_ANSWERS else 0.15
         time_weight = max(c.idf for c in concepts) if q.times else 0.0
         total_idf = sum(c.idf for c in concepts) + time_weight * len(q.times)
         prefixes = [{t[:_PREFIX] for t in c.terms if len(t) > _PREFIX} for c in concepts]
         scored = []
         for hit in hits:
             s = hit.sentence
-            tokens = _terms(s.text)
+            tokens = _sentence_terms(s.text, self._lang_of(s.article_id))
             token_prefixes = {t[:_PREFIX] for t in tokens if len(t) > _PREFIX}
             title = self._title_terms(s.article_id)
             covered = 0.0
+            names = True
             for c, prefix in zip(concepts, prefixes, strict=True):
                 if c.terms & tokens:
                     covered += 0.85 * c.idf if c.fuzzy else c.idf
@@ -476,19 +490,25 @@ class Answerer:
                     covered += 0.8 * c.idf  # same word, another inflection the stemmer missed
                 elif c.terms & title:
                     covered += 0.5 * c.idf  # the article is about it; the sentence need not repeat it
+                else:
+                    names = names and not c.name
             timely = all(self._speaks_of(s, t) for t in q.times)
             if timely:
                 covered += time_weight * len(q.times)
             coverage = covered / total_idf
-            score = 0.6 * coverage + 0.25 * (hit.score / top_bm25) + 0.15 * self._fits(q, s)
+            score = 0.6 * coverage + 0.25 * (hit.score / top_bm25) + fit_weight * self._fits(q, s)
             words = len(s.text.split())
             if words < 6:
                 score -= 0.05
             if s.kind in ("headline", "standfirst", "caption"):
                 score -= 0.03
-            scored.append(_Scored(hit, coverage, score, timely))
+            scored.append(_Scored(hit, coverage, score, timely, names))
         scored.sort(key=lambda x: x.score, reverse=True)
         return scored
+
+    def _lang_of(self, article_id: str) -> str:
+        info = self.article(article_id)
+        return info.lang if info and info.lang in ("pt", "en") else self.corpus_lang
 
     def _title_terms(self, article_id: str) -> frozenset[str]:
         """The index terms of an article's title (cached until the next refresh)."""
@@ -540,8 +560,8 @@ class Answerer:
 
     def _answers(self, scored: list[_Scored], limit: int, confident: Callable[[_Scored], bool]) -> list[Answer]:
         groups: dict[str, list[_Scored]] = {}
-        for item in scored:
-            groups.setdefault(fold(item.hit.sentence.text), []).append(item)
+        for item in scored:  # wire copy repeats sentences verbatim: the text is the key
+            groups.setdefault(item.hit.sentence.text.lower(), []).append(item)
         answers: list[Answer] = []
         for items in groups.values():
             best = items[0]
@@ -590,6 +610,11 @@ def _terms(text: str) -> set[str]:
     """
     stems = {t for t in (*analyse(text, "pt"), *analyse(text, "en")) if len(t) >= 4}
     return stems | set(analyse(text, None))
+
+
+def _sentence_terms(text: str, lang: str) -> set[str]:
+    """What :func:`_terms` gives for a sentence of a known language (its own stems only: faster)."""
+    return {t for t in analyse(text, lang) if len(t) >= 4} | set(analyse(text, None))
 
 
 def _name_terms(text: str) -> set[str]:
