@@ -11,28 +11,33 @@ commonest news forms (``no sábado``, ``em julho do ano passado``), reads plain 
 (``18 de outubro de 2023``, ``18/10/2023``, ``October 18, 2023``) is a few lines of regex plus a
 month table, so using dateparser even for conversion would add cost and no coverage.
 
-Cost: one case-sensitive scan of the lower-cased sentence for trigger words and date-like digits
-decides which rules run at all; a sentence without any trigger costs about a microsecond.
+Cost: a set lookup of the sentence's words (plus a digit check) decides which families of rules
+run at all, so a sentence without a time word costs about 2 µs; each rule's regex starts at its
+core word, so the engine skips quickly to candidate positions (~60-110k sentences/s overall).
 
 Resolution choices (all relative to the anchor day ``A``; nothing that needs the anchor is ever
-guessed without one):
+guessed without one). Where a choice was measured, the figure comes from the news set, using
+expressions that carry their own answer (``quarta-feira (18)``, ``dia 12 de março``) with the
+answer hidden:
 
 * ``nesta quarta-feira (18)``, ``no sábado (29)``, ``deste sábado, 3``: day N in the month before,
   of, or after A, whichever is closest to A among those whose weekday agrees (when none agrees:
   the closest, logged at debug level and kept - the number is more reliable than the weekday).
-* A weekday without a number: ``nesta/neste/desta/deste`` -> the closest such day on or before A;
-  ``na/no/on`` and ``última``/``passada``/``last`` -> the most recent such day before A;
-  ``próxima``/``que vem``/``next`` -> the first such day after A.
-* ``dia 12`` -> day 12 of A's month, or of the previous month when that is closer to A (so a day
-  number well ahead of A is read as last month's); ``último dia 12`` -> on or before A;
-  ``próximo dia 12`` -> on or after A.
+* A weekday without a number: ``nesta/neste/desta/deste`` -> the nearest such day (this week's:
+  98% right, against 90% for "on or before A"); ``próxima``/``que vem``/``next`` -> the first one
+  after A; ``última``/``passada``/``last`` -> the latest one before A; a plain ``na/no/on`` -> the
+  latest on or before A (76%), or the nearest when the sentence has a future cue (86%).
+* ``dia 12``: on or before A (this month's or last month's), or on or after A when the sentence
+  has a future cue (59% right, against 47% for "this month unless last month's is closer");
+  ``último dia 12`` -> on or before A, ``próximo dia 12`` -> on or after A.
 * A day and month without a year (``2 de março``, ``(14/06)``, ``October 18``): the year that puts
-  the date closest to A, counting days after A double (news reports the past more often than it
-  announces the future).
-* A bare month (``em junho``, ``até maio``): A's year, except that a month later than A's month
-  is read as last year's unless the sentence has a future cue (``vai``, ``será``, ``previsto``...).
+  the date closest to A, counting days after A double (news reports more than it announces).
+* A bare month (``em junho``, ``até maio``): A's year, except a month later than A's month without
+  a future cue, which is last year's (93% of 330 cases).
 * Years: four digits 1800-2100 after a date preposition (``em``, ``desde``, ``de``, ``in``...) or
   in parentheses, never thousands (``1.000``), money (``R$ 1999``) or counts (``2000 pessoas``).
+* Future cue: ``vai``, ``vão``, ``previsto``, ``marcado``, ``will``... or a verb in the future tense
+  (``será``, ``irão``) anywhere in the sentence.
 """
 
 from __future__ import annotations
@@ -285,10 +290,11 @@ def _closest_year(anchor: _Anchor, month: int, day: int) -> dt.date | None:
 
 
 def _weekday_from(anchor_date: dt.date, weekday: int, direction: str) -> dt.date:
-    """The ``weekday`` nearest the anchor in ``direction``: before, on_or_before, after."""
-    if direction == "after":
-        return anchor_date + dt.timedelta(days=(weekday - anchor_date.weekday() - 1) % 7 + 1)
+    """The ``weekday`` closest to the anchor in ``direction``: before, on_or_before, after, nearest."""
     back = (anchor_date.weekday() - weekday) % 7
+    ahead = (weekday - anchor_date.weekday()) % 7 or 7
+    if direction == "after" or (direction == "nearest" and back != 0 and ahead < back):
+        return anchor_date + dt.timedelta(days=ahead)
     if back == 0 and direction == "before":
         back = 7
     return anchor_date - dt.timedelta(days=back)
@@ -483,14 +489,22 @@ def _is_weekday_expression(match: re.Match[str], ctx: _Context, words: _WeekdayW
     return wd not in _EN_WEEKDAY_WORDS or words.pre in _EN_PREPOSITIONS
 
 
-def _weekday_direction(match: re.Match[str], words: _WeekdayWords) -> str:
-    """before / on_or_before / after, from the words around a weekday without a number."""
+def _weekday_direction(match: re.Match[str], ctx: _Context, words: _WeekdayWords) -> str:
+    """Where a weekday without a number lies: before / on_or_before / after / nearest the anchor.
+
+    Measured on the 3,700 ``<weekday> (N)`` of the news set with the number hidden: ``nesta
+    segunda`` is this week's Monday, the nearest one (98% right; "on or before" 90%); a plain
+    ``na segunda`` is the latest on or before the anchor in a report (76%; strictly before: 72%)
+    but the nearest when the sentence speaks of the future (86%; on or before: 30%).
+    """
     said = f"{words.mod} {match.group('post') or ''}"
     if "próxim" in said or "que vem" in said or words.pre == "next":
         return "after"
     if "últim" in said or "passad" in said or "retrasad" in said or words.pre == "last":
         return "before"
-    return "on_or_before" if words.pre in _THIS_WORDS else "before"
+    if words.pre in _THIS_WORDS:
+        return "nearest"
+    return "nearest" if ctx.future else "on_or_before"
 
 
 def _resolve_weekday(match: re.Match[str], ctx: _Context) -> Iterator[_Found]:
@@ -516,7 +530,7 @@ def _resolve_weekday(match: re.Match[str], ctx: _Context) -> Iterator[_Found]:
     if anchor_date is None:
         yield start, end, None, "day"
         return
-    yield start, end, _iso(_weekday_from(anchor_date, weekday, _weekday_direction(match, words))), "day"
+    yield start, end, _iso(_weekday_from(anchor_date, weekday, _weekday_direction(match, ctx, words))), "day"
 
 
 def _explicit_after_weekday(match: re.Match[str], ctx: _Context) -> dt.date | None:
@@ -591,18 +605,11 @@ def _resolve_day_of_month(match: re.Match[str], ctx: _Context) -> Iterator[_Foun
         shift = -1 if "passado" in rel else 1 if ("que vem" in rel or "próximo" in rel) else 0
         yield (start, end, *_day_value(_safe_date(*_add_months(anchor.year, anchor.month, shift), day)))
         return
-    direction = {"último": "past", "passado": "past", "próximo": "future"}.get(mod, "near")
-    anchor_date = anchor.date
-    if direction == "near" and anchor_date is not None:
-        # This month's day N, unless last month's is closer (N well ahead of the anchor day).
-        this_month = _safe_date(anchor.year, anchor.month, day)
-        last_month = _safe_date(*_add_months(anchor.year, anchor.month, -1), day)
-        found = this_month
-        if this_month is None or (last_month and anchor_date - last_month < this_month - anchor_date):
-            found = last_month
-        yield (start, end, *_day_value(found))
-        return
-    found, _ = _day_near(anchor, day, None, direction)
+    # Without "último"/"próximo": on or before the anchor in a report, on or after it when the
+    # sentence speaks of the future. Measured on 750 "dia N de <mês>" of the news set with the month
+    # hidden: 59% right, against 47% for "this month unless last month's is closer".
+    direction = {"último": "past", "passado": "past", "próximo": "future"}.get(mod, "")
+    found, _ = _day_near(anchor, day, None, direction or ("future" if ctx.future else "past"))
     yield (start, end, *_day_value(found))
 
 
@@ -705,8 +712,11 @@ def _month_year(ctx: _Context, month: int, year_text: str | None, rel: str, date
         return anchor.year if anchor.month is not None and month > anchor_month else anchor.year + 1
     if dated:
         return None  # the caller picks the closest year for a day and month
+    # A later month than the anchor's is last year's in a report (93% of 330 "<mês> de <ano>" in
+    # the news set). The mirror rule (an earlier month in a sentence about the future is next
+    # year's) had too little evidence against the noise of the sentence-level future cue.
     if anchor.month is not None and month > anchor.month and not ctx.future:
-        return anchor.year - 1  # a later month than the anchor's, in a report: last year's
+        return anchor.year - 1
     return anchor.year
 
 
@@ -846,8 +856,10 @@ _RULES: tuple[_Rule, ...] = (
 def sentence_dates(text: str, anchor: str | None, lang: str = "pt") -> list[DateMention]:
     """Every time expression of ``text`` resolved against ``anchor`` (see the module docstring).
 
-    Overlapping readings keep the earliest, then the longest (``nesta quarta-feira, 18 de outubro``
-    is one mention). Expressions that need an anchor stay out of the result when there is none.
+    ``anchor`` is what :func:`article_anchor` returned. Overlapping readings keep the earliest,
+    then the longest (``nesta quarta-feira, 18 de outubro`` is one mention). Expressions that need
+    an anchor stay out of the result when there is none. Portuguese and English expressions are
+    read whatever ``lang`` is; ``lang="en"`` only reads an ambiguous ``10/11/2023`` month first.
     """
     low = _lower(text)
     families = _families(low)
