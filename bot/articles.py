@@ -56,8 +56,6 @@ _IGNORED_DIRS = frozenset({"__pycache__", "node_modules", "lost+found"})
 _TITLE_CHARS = 120
 _KNOWN_FIELDS = ("title", "date", "url", "author", "source", "section", "lang")
 
-_Problem = str
-
 
 class _Unloadable(Exception):
     """The file cannot be loaded at all; the message is the reason shown to the user."""
@@ -294,29 +292,37 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 
+#: Front matter longer than this is not believed (and YAML on megabytes is slow).
+_MAX_FRONT_MATTER = 64 * 1024
 # A front matter block opens with --- and a `key:` line (or is empty) and closes with --- or ...
 _FRONT_MATTER = re.compile(
-    r"\A\s*---[ \t]*\n(?:((?=[ \t]*[A-Za-z_][\w-]*[ \t]*:).*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL
+    r"\A\s*---[ \t]*\n(?:((?=[ \t]*[A-Za-z_][\w-]*[ \t]*:).{0,"
+    + str(_MAX_FRONT_MATTER)
+    + r"}?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)",
+    re.DOTALL,
 )
 _OPEN_FRONT_MATTER = re.compile(r"\A\s*---[ \t]*\n(?=[ \t]*[A-Za-z_][\w-]*[ \t]*:)")
 _LOOSE_FIELD = re.compile(r"^([A-Za-z_][\w-]*)[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 
-def _split_front_matter(text: str) -> tuple[str | None, str, list[_Problem]]:
+def _split_front_matter(text: str) -> tuple[str | None, str, list[str]]:
     """(front matter source or None, body, problems)."""
     match = _FRONT_MATTER.match(text)
     if match:
         return match.group(1) or "", text[match.end():], []
     opened = _OPEN_FRONT_MATTER.match(text)
     if opened:
-        # An unclosed block: take the key lines up to the first blank line as front matter.
+        # An unclosed (or overlong) block: the key lines up to the first blank line are front matter.
         rest = text[opened.end():]
         head, _, body = rest.partition("\n\n")
-        return head, body, ["front matter is not closed with ---"]
+        if len(head) > _MAX_FRONT_MATTER:
+            cut = head.rfind("\n", 0, _MAX_FRONT_MATTER) + 1 or _MAX_FRONT_MATTER
+            head, body = head[:cut], rest[cut:]
+        return head, body, ["front matter is not closed with --- (or is longer than 64 KB)"]
     return None, text, []
 
 
-def _parse_front_matter(source: str) -> tuple[dict[str, Any], list[_Problem]]:
+def _parse_front_matter(source: str) -> tuple[dict[str, Any], list[str]]:
     """The front matter as a mapping; broken YAML falls back to reading ``key: value`` lines."""
     try:
         data = yaml.load(source, Loader=_FrontMatterLoader)  # a SafeLoader subclass: safe
@@ -479,8 +485,9 @@ def _language_code(value: str) -> str:
 _DATE_HEADER = re.compile(
     r"^\s*(?:date|data|dated)\s*:?\s+(\d{4}(?:-\d{1,2}){0,2})(?:\s+\d+)?\s*$", re.IGNORECASE
 )
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]+(?:\s+\"[^\"]*\")?\)")
+# Bounded, bracket-free repeats keep these linear on hostile input ("[[[[..." over 2 MB).
+_MD_IMAGE = re.compile(r"!\[[^\[\]]{0,300}\]\([^()]{0,2000}\)")
+_MD_LINK = re.compile(r"\[([^\[\]]{1,300})\]\([^()\s]{1,2000}(?:\s+\"[^\"()]{0,300}\")?\)")
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)(?:\s+#+)?$")
 _LIST_ITEM = re.compile(r"^(?:[-*•‣▶►▪◦–—]\s|\d{1,3}[.)]\s)")
 _FINAL_PUNCTUATION = ".!?…:;"
@@ -546,7 +553,7 @@ def _paragraphs(body: str, markdown: bool, rules: _Rules) -> list[_Para]:
 
 def _furniture_kind(line: str, rules: _Rules) -> str | None:
     """"drop" for a prompt or label line, "junk" for a breadcrumb trail, None for anything else."""
-    if len(line.split()) > rules.max_words:
+    if len(line) > 400 or len(line.split()) > rules.max_words:
         return None
     if _is_label(line, rules) or _is_prompt(line, rules):
         return "drop"
@@ -557,8 +564,12 @@ def _furniture_kind(line: str, rules: _Rules) -> str | None:
 
 def _is_label(line: str, rules: _Rules) -> bool:
     # Ignore punctuation and counters around the label: "Compartilhar 988", "Comentários (12)".
-    core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", line).casefold()
-    return " ".join(core.split()) in rules.labels
+    start, end = 0, len(line)
+    while start < end and not line[start].isalpha():
+        start += 1
+    while end > start and not line[end - 1].isalpha():
+        end -= 1
+    return " ".join(line[start:end].casefold().split()) in rules.labels
 
 
 def _strip_leading_symbols(line: str) -> tuple[str, bool]:
@@ -664,9 +675,9 @@ def _mark_top(paras: list[_Para], title: str | None) -> None:
     first.kind = "headline"
     after = content[content.index(first) + 1:]
     second = next((p for p in after if p.kind != "caption"), None)
-    if second is not None and second.kind == "body" and second is not texts[-1] and _is_short_unpunctuated(
-        second.text, 50, 300
-    ) and len(second.text.split()) >= 4:
+    if second is None or second.kind != "body" or second is texts[-1]:
+        return
+    if _is_short_unpunctuated(second.text, 50, 300) and len(second.text.split()) >= 4:
         second.kind = "standfirst"
 
 
@@ -760,13 +771,13 @@ def load_article(
     return article, None
 
 
-def _load(path: Path, article_id: str, rules: _Rules) -> tuple[Article, list[_Problem], list[str]]:
+def _load(path: Path, article_id: str, rules: _Rules) -> tuple[Article, list[str], list[str]]:
     """The article, reasons it loaded only in part, and notes worth a warning (odd encoding)."""
     data, size = _read_bytes(path)
     if not data:
         raise _Unloadable("empty file")
     truncated = len(data) > MAX_BYTES
-    problems: list[_Problem] = []
+    problems: list[str] = []
     notes: list[str] = []
     if truncated:
         data = data[:MAX_BYTES]
@@ -820,10 +831,13 @@ def _load(path: Path, article_id: str, rules: _Rules) -> tuple[Article, list[_Pr
     return article, problems, notes
 
 
+_BLOCK_KINDS: dict[str, BlockKind] = {
+    "headline": "headline", "standfirst": "standfirst", "caption": "caption", "byline": "byline",
+}
+
+
 def _block_kind(kind: str) -> BlockKind:
-    if kind in ("headline", "standfirst", "caption", "byline"):
-        return kind  # type: ignore[return-value]
-    return "body"
+    return _BLOCK_KINDS.get(kind, "body")
 
 
 def _title_from_blocks(blocks: tuple[Block, ...], path: Path) -> str:
