@@ -481,6 +481,7 @@ class Answerer:
             tokens = _sentence_terms(s.text, self._lang_of(s.article_id))
             token_prefixes = {t[:_PREFIX] for t in tokens if len(t) > _PREFIX}
             title = self._title_terms(s.article_id)
+            before_cache: list[set[str]] = []
             covered = 0.0
             names = True
             for c, prefix in zip(concepts, prefixes, strict=True):
@@ -488,8 +489,8 @@ class Answerer:
                     covered += 0.85 * c.idf if c.fuzzy else c.idf
                 elif prefix & token_prefixes:
                     covered += 0.8 * c.idf  # same word, another inflection the stemmer missed
-                elif c.terms & title:
-                    covered += 0.5 * c.idf  # the article is about it; the sentence need not repeat it
+                elif c.terms & title or c.terms & self._before_terms(hit, before_cache):
+                    covered += 0.5 * c.idf  # the article or the sentence before says it
                 else:
                     names = names and not c.name
             timely = all(self._speaks_of(s, t) for t in q.times)
@@ -505,6 +506,12 @@ class Answerer:
             scored.append(_Scored(hit, coverage, score, timely, names))
         scored.sort(key=lambda x: x.score, reverse=True)
         return scored
+
+    def _before_terms(self, hit: Hit, cache: list[set[str]]) -> set[str]:
+        """The terms of the sentence before a hit, analysed once and only when needed."""
+        if not cache:
+            cache.append(_sentence_terms(hit.before, self._lang_of(hit.sentence.article_id)) if hit.before else set())
+        return cache[0]
 
     def _lang_of(self, article_id: str) -> str:
         info = self.article(article_id)

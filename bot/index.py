@@ -28,7 +28,7 @@ from bot.records import Sentence
 log = logging.getLogger(__name__)
 
 #: Bump when the schema or analysers change: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 STEM_LANGUAGES = {"pt": "portuguese", "en": "english"}
 
@@ -47,6 +47,7 @@ class Hit:
 
     sentence: Sentence
     score: float
+    before: str = ""  # the sentence before it in its article (what "ele", "a visita" may refer to)
 
 
 class SentenceIndex(Protocol):
@@ -106,6 +107,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("kind", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("when", stored=True, tokenizer_name="raw", index_option="basic")
     builder.add_text_field("dates", stored=True, tokenizer_name="raw", index_option="basic")
+    builder.add_text_field("before", stored=True, tokenizer_name="raw", index_option="basic")
     return builder.build()
 
 
@@ -145,11 +147,13 @@ class TantivyIndex:
         writer = self._open_writer()
         writer.delete_documents_by_term("article", article_id)
         stem_field = "en" if lang == "en" else "pt"
+        before = ""
         for s in sentences:
             writer.add_document(tantivy.Document.from_dict({
                 stem_field: s.text, "exact": s.text, "article": article_id, "position": s.position,
-                "text": s.text, "kind": s.kind, "when": s.when or "", "dates": " ".join(s.dates),
+                "text": s.text, "kind": s.kind, "when": s.when or "", "dates": " ".join(s.dates), "before": before,
             }, self._schema))
+            before = s.text
 
     def remove_article(self, article_id: str) -> None:
         """Stage the removal of one article's sentences."""
@@ -193,7 +197,11 @@ class TantivyIndex:
         """The best ``limit`` sentences for the weighted words, best first."""
         searcher = self._searcher
         result = searcher.search(self._query(terms), limit=limit, count=False)
-        return [Hit(self._sentence(searcher.doc(address)), score) for score, address in result.hits]
+        hits = []
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            hits.append(Hit(self._sentence(doc), score, doc.get_first("before") or ""))
+        return hits
 
     def sentences(self, article_id: str, first: int = 0, last: int | None = None) -> list[Sentence]:
         """Sentences of one article with ``first <= position <= last``, in order."""
