@@ -166,6 +166,11 @@ async def start_bot(errors: ErrorTrap, fake: FakeDiscord, settings: Settings,
         return bot
 
     yield start
+    # Let event handlers still at work (a second reply message, say) finish before logging out,
+    # so a test that stops reading after the first request does not cut them off mid-request.
+    busy = [t for t in asyncio.all_tasks() if t.get_name().startswith("discord.py: ")]
+    if busy:
+        await asyncio.wait(busy, timeout=5)
     for bot, task in running:
         await bot.close()
         await asyncio.wait_for(task, timeout=5)
