@@ -73,11 +73,22 @@ _SPEECH = re.compile(
     re.IGNORECASE,
 )
 #: Question types whose answer has a recognisable shape (a date, a number, a duration, a byline).
-_TYPED_ANSWERS = frozenset({"when", "how_many", "how_much", "how_long", "author"})
+_TYPED_ANSWERS = frozenset({"when", "how_many", "how_much", "how_long", "author", "role"})
+#: Titles and offices: what answers "what is X's position?" / "qual cargo ...?".
+_ROLE = re.compile(
+    r"\b(secret[aá]ri[oa]|ministr[oa]|president[ea]|vice|diretor[a]?|chefe|l[ií]der|porta-voz|embaixador[a]?|"
+    r"governador[a]?|prefeit[oa]|senador[a]?|deputad[oa]|juiz[a]?|procurador[a]?|general|comandante|"
+    r"gerente|coordenador[a]?|superintendente|t[eé]cnic[oa]|treinador[a]?|CEO|fundador[a]?|chanceler|"
+    r"secretary|minister|president|director|chief|head|leader|spokes(man|woman|person)|ambassador|governor|"
+    r"mayor|senator|judge|prosecutor|commander|manager|coach|founder)\b",
+    re.IGNORECASE,
+)
 #: Words that belong to the question phrase of a question type, not to its topic.
 _PHRASE_WORDS = {
     "when": frozenset({"dia", "data", "ano", "mes", "momento", "epoca", "day", "date", "year", "month", "time"}),
     "how_long": frozenset({"tempo", "long", "duracao", "dura", "durou", "durar"}),
+    "role": frozenset({"cargo", "funcao", "posto", "posicao", "position", "job", "title", "role", "post", "atual",
+                       "current", "now", "agora", "assumiu", "ocupa", "ocupava"}),
     "author": frozenset({"escreveu", "escrita", "escrito", "assina", "assinou", "autor", "autora", "wrote", "written",
                          "author"}),
 }
@@ -87,6 +98,10 @@ _DURATION = re.compile(
     r"d[eé]cadas?|s[eé]culos?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|decades?|centuries)\b",
     re.IGNORECASE,
 )
+#: Confidence weighs the article's support of the question this much, the sentence's own coverage the rest.
+_SUPPORT_SHARE = 0.7
+#: Below this coverage a sentence is never a confident answer, however well its article fits.
+_MIN_COVERAGE = 0.4
 #: How much a translated word the corpus never uses counts, relative to an unknown word of the question itself.
 _UNKNOWN_TRANSLATED = 0.3
 #: Proper names, acronyms and numbers in a question (not its capitalised first word).
@@ -179,7 +194,8 @@ class _Scored:
     coverage: float
     score: float
     timely: bool = True  # consistent with every date the question names
-    names: bool = True  # mentions every name the question names (or its article does)
+    tokens: frozenset[str] = frozenset()
+    confidence: float = 0.0
 
 
 def _corpus_key(corpus: Path) -> str:
@@ -347,8 +363,7 @@ class Answerer:
         translated = self._translation(q)
         concepts = self._concepts(q, translated)
         scored = self._rank(q, concepts, self._settings.answers.candidates)
-        threshold = self._settings.answers.min_confidence
-        answers = self._answers(scored, limit, lambda s: s.timely and s.coverage >= threshold)
+        answers = self._answers(scored, limit)
         suggestions: tuple[str, ...] = ()
         if not answers or not answers[0].confident:
             suggestions = self._suggestions(q, scored)
@@ -361,8 +376,7 @@ class Answerer:
         q = analyse_question(" ".join(terms.split()))
         concepts = self._concepts(q, self._translation(q))
         scored = self._rank(q, concepts, max(self._settings.answers.candidates, limit * 4))
-        threshold = self._settings.answers.min_confidence
-        return self._answers(scored, limit, lambda s: s.coverage >= threshold)
+        return self._answers(scored, limit)
 
     def _translation(self, q: Question) -> str | None:
         target = self.corpus_lang
@@ -431,12 +445,8 @@ class Answerer:
         folded_q = fold(asked)
         proper = {fold(m.group()) for m in _PROPER.finditer(asked)}
         concepts: list[_Concept] = []
-        seen_terms: set[str] = set()
-        for word in words:
+        for word in dict.fromkeys(words):
             terms = _terms(word)
-            if terms & seen_terms:
-                continue
-            seen_terms |= terms
             searched = {word}
             df = self._document_frequency(word)
             fuzzy = False
@@ -483,7 +493,6 @@ class Answerer:
             title = self._title_terms(s.article_id)
             before_cache: list[set[str]] = []
             covered = 0.0
-            names = True
             for c, prefix in zip(concepts, prefixes, strict=True):
                 if c.terms & tokens:
                     covered += 0.85 * c.idf if c.fuzzy else c.idf
@@ -491,8 +500,6 @@ class Answerer:
                     covered += 0.8 * c.idf  # same word, another inflection the stemmer missed
                 elif c.terms & title or c.terms & self._before_terms(hit, before_cache):
                     covered += 0.5 * c.idf  # the article or the sentence before says it
-                else:
-                    names = names and not c.name
             timely = all(self._speaks_of(s, t) for t in q.times)
             if timely:
                 covered += time_weight * len(q.times)
@@ -503,9 +510,36 @@ class Answerer:
                 score -= 0.05
             if s.kind in ("headline", "standfirst", "caption"):
                 score -= 0.03
-            scored.append(_Scored(hit, coverage, score, timely, names))
+            scored.append(_Scored(hit, coverage, score, timely, frozenset(tokens)))
         scored.sort(key=lambda x: x.score, reverse=True)
+        self._support(concepts, scored)
         return scored
+
+    def _support(self, concepts: list[_Concept], scored: list[_Scored]) -> None:
+        """Set each candidate's confidence from its own coverage and its article's support.
+
+        An article that holds the answer usually speaks of everything the question names, in
+        one sentence or another; an off-topic question matches scattered words in scattered
+        articles. Support is the share of the question (rarer words weigh more) said somewhere
+        among the article's candidate sentences or in its title.
+        """
+        total = sum(c.idf for c in concepts) or 1.0
+        said: dict[str, set[str]] = {}
+        for item in scored:
+            said.setdefault(item.hit.sentence.article_id, set()).update(item.tokens)
+        support: dict[str, float] = {}
+        for article_id, terms in said.items():
+            terms |= self._title_terms(article_id)
+            support[article_id] = sum(c.idf for c in concepts if c.terms & terms) / total
+        for item in scored:
+            item.confidence = (1 - _SUPPORT_SHARE) * item.coverage + _SUPPORT_SHARE * support[item.hit.sentence.article_id]
+
+    def _is_confident(self, item: _Scored) -> bool:
+        return (
+            item.timely
+            and item.coverage >= _MIN_COVERAGE
+            and item.confidence >= self._settings.answers.min_confidence
+        )
 
     def _before_terms(self, hit: Hit, cache: list[set[str]]) -> set[str]:
         """The terms of the sentence before a hit, analysed once and only when needed."""
@@ -553,6 +587,8 @@ class Answerer:
             return 1.0 if _DURATION.search(s.text) else 0.0
         if asks == "author":
             return 1.0 if s.kind == "byline" else 0.0
+        if asks == "role":
+            return 1.0 if _ROLE.search(s.text) else 0.0
         if asks in ("how_many", "how_much"):
             return 1.0 if _NUMBER.search(s.text) else 0.0
         if asks == "who":
@@ -565,11 +601,17 @@ class Answerer:
             return 1.0 if _SPEECH.search(s.text) else 0.2
         return 0.5
 
-    def _answers(self, scored: list[_Scored], limit: int, confident: Callable[[_Scored], bool]) -> list[Answer]:
+    def _answers(self, scored: list[_Scored], limit: int) -> list[Answer]:
+        """The best ``limit`` distinct sentences as answers.
+
+        When the best one is not confident, none is: the corpus does not answer, and what
+        follows are close matches, not answers.
+        """
         groups: dict[str, list[_Scored]] = {}
         for item in scored:  # wire copy repeats sentences verbatim: the text is the key
             groups.setdefault(item.hit.sentence.text.lower(), []).append(item)
         answers: list[Answer] = []
+        answering = True
         for items in groups.values():
             best = items[0]
             s = best.hit.sentence
@@ -585,8 +627,10 @@ class Answerer:
                 n.text for n in self._index.sentences(s.article_id, max(s.position - radius, 0), s.position + radius)
                 if n.position != s.position
             ) if radius else ()
+            answering = answering and (bool(answers) or self._is_confident(best))
             answers.append(Answer(
-                text=s.text, when=s.when, score=max(0.0, min(1.0, best.score)), confident=confident(best),
+                text=s.text, when=s.when, score=max(0.0, min(1.0, best.score)),
+                confident=answering and self._is_confident(best),
                 article=info, also_in=also, context=context, position=s.position, kind=s.kind,
             ))
             if len(answers) >= limit:

@@ -36,7 +36,7 @@ class AnswerSettings:
     max_quotes: int = 3
     context_sentences: int = 1
     candidates: int = 100
-    min_confidence: float = 0.5
+    min_confidence: float = 0.58
     suggestions: int = 5
     translate: bool = True
 
@@ -256,7 +256,7 @@ def load_settings(config_dir: Path | str | None = None, corpus: Path | str | Non
             max_quotes=answers.integer("max_quotes", 3, 1, 10),
             context_sentences=answers.integer("context_sentences", 1, 0, 5),
             candidates=answers.integer("candidates", 100, 10, 5000),
-            min_confidence=answers.number("min_confidence", 0.5, 0.0, 1.0),
+            min_confidence=answers.number("min_confidence", 0.58, 0.0, 1.0),
             suggestions=answers.integer("suggestions", 5, 0, 25),
             translate=answers.boolean("translate", True),
         ),

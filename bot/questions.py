@@ -18,6 +18,9 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
                  r"que dia|ate quando)\b"),
         ("author", r"\b(who wrote|who (is|was) the author|who signed|quem (escreveu|assina|assinou)|"
                    r"(qual|quem) (e|foi) (o|a) autor[a]?)\b"),
+        ("role", r"\b((current|new|former) (position|job|title|role|post)|what (position|job|title|role|post)|"
+                 r"(his|her|their|'s) (position|job|title|role|post)|(qual|que) (e |era |foi )?(o |a )?(cargo|funcao|posto)|"
+                 r"(cargo|funcao|posto) (atual|de|do|da)|what does \w+ do)\b"),
         ("how_long", r"\b(how long|(por )?quanto tempo|qual (e|foi) a duracao)\b"),
         ("how_many", r"\b(how many|quant[oa]s)\b"),
         ("how_much", r"\b(how much|quant[oa]|qual (o )?(valor|preco|montante))\b"),
@@ -74,7 +77,7 @@ def content_words(text: str) -> tuple[str, ...]:
 def question_type(text: str) -> str:
     """What kind of answer ``text`` asks for.
 
-    One of when, author, how_long, how_many, how_much, where, who, why, how, which, what, other.
+    One of when, author, role, how_long, how_many, how_much, where, who, why, how, which, what, other.
     """
     folded = " ".join(fold(text).split())
     for kind, pattern in _ASKS:
