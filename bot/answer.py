@@ -471,7 +471,14 @@ class Answerer:
                     concept.words |= alias_words
                     concept.terms |= {t for word in alias_words for t in _name_terms(word)}
         years = {t[:4] for t in q.times}
-        return [c for c in concepts if c.word not in years]  # a named time is checked by date, not by word
+        kept: list[_Concept] = []
+        for concept in concepts:
+            if concept.word in years:
+                continue  # a named time is checked by date, not by word
+            if translated and concept.word not in translated_words and any(concept.word in k.terms for k in kept):
+                continue  # "North" of "North Korea" when the translation's "Coreia do Norte" already says it
+            kept.append(concept)
+        return kept
 
     def _rank(self, q: Question, concepts: list[_Concept], candidates: int) -> list[_Scored]:
         if not concepts:
@@ -500,23 +507,29 @@ class Answerer:
                     covered += 0.8 * c.idf  # same word, another inflection the stemmer missed
                 elif c.terms & title or c.terms & self._before_terms(hit, before_cache):
                     covered += 0.5 * c.idf  # the article or the sentence before says it
-            timely = all(self._speaks_of(s, t) for t in q.times)
+            timely = all(self._speaks_of(s, t, undated=False) for t in q.times) and all(
+                self._speaks_of(s, t, undated=True) for t in q.days
+            )
             if timely:
                 covered += time_weight * len(q.times)
-            coverage = covered / total_idf
-            score = 0.6 * coverage + 0.25 * (hit.score / top_bm25) + fit_weight * self._fits(q, s)
-            words = len(s.text.split())
-            if words < 6:
-                score -= 0.05
+            scored.append(_Scored(hit, covered / total_idf, 0.0, timely, frozenset(tokens)))
+        support = self._support(concepts, scored)
+        for item in scored:
+            s = item.hit.sentence
+            backing = support[s.article_id]
+            if s.kind == "byline":
+                item.coverage = max(item.coverage, backing)  # a byline speaks for its whole article
+            item.confidence = (1 - _SUPPORT_SHARE) * item.coverage + _SUPPORT_SHARE * backing
+            item.score = 0.6 * item.coverage + 0.25 * (item.hit.score / top_bm25) + fit_weight * self._fits(q, s)
+            if len(s.text.split()) < 6:
+                item.score -= 0.05
             if s.kind in ("headline", "standfirst", "caption"):
-                score -= 0.03
-            scored.append(_Scored(hit, coverage, score, timely, frozenset(tokens)))
+                item.score -= 0.03
         scored.sort(key=lambda x: x.score, reverse=True)
-        self._support(concepts, scored)
         return scored
 
-    def _support(self, concepts: list[_Concept], scored: list[_Scored]) -> None:
-        """Set each candidate's confidence from its own coverage and its article's support.
+    def _support(self, concepts: list[_Concept], scored: list[_Scored]) -> dict[str, float]:
+        """How much of the question each candidate's article speaks of, by article id.
 
         An article that holds the answer usually speaks of everything the question names, in
         one sentence or another; an off-topic question matches scattered words in scattered
@@ -531,8 +544,7 @@ class Answerer:
         for article_id, terms in said.items():
             terms |= self._title_terms(article_id)
             support[article_id] = sum(c.idf for c in concepts if c.terms & terms) / total
-        for item in scored:
-            item.confidence = (1 - _SUPPORT_SHARE) * item.coverage + _SUPPORT_SHARE * support[item.hit.sentence.article_id]
+        return support
 
     def _is_confident(self, item: _Scored) -> bool:
         return (
@@ -561,18 +573,20 @@ class Answerer:
             cache[article_id] = terms
         return terms
 
-    def _speaks_of(self, s: Sentence, time: str) -> bool:
+    def _speaks_of(self, s: Sentence, time: str, undated: bool) -> bool:
         """Whether a sentence can be about ``time`` (YYYY, YYYY-MM or YYYY-MM-DD).
 
         True when the sentence names that time, or when its article was written on or after it
-        and within a year of it: an article cannot report what had not happened yet.
+        and within a year of it: an article cannot report what had not happened yet. ``undated``
+        is the answer for an undated article that does not name the time either ("today" cannot
+        be checked against an undated encyclopedia, "in 2018" can: the sentence would say it).
         """
         if any(d.startswith(time) or time.startswith(d) for d in s.dates):
             return True
         info = self.article(s.article_id)
         written = info.date if info else None
         if not written:
-            return False
+            return undated
         return written >= time[: len(written)] and int(written[:4]) <= int(time[:4]) + 1
 
     @staticmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
@@ -19,7 +20,8 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("author", r"\b(who wrote|who (is|was) the author|who signed|quem (escreveu|assina|assinou)|"
                    r"(qual|quem) (e|foi) (o|a) autor[a]?)\b"),
         ("role", r"\b((current|new|former) (position|job|title|role|post)|what (position|job|title|role|post)|"
-                 r"(his|her|their|'s) (position|job|title|role|post)|(qual|que) (e |era |foi )?(o |a )?(cargo|funcao|posto)|"
+                 r"(his|her|their|'s) (position|job|title|role|post)|"
+                 r"(qual|que) (e |era |foi )?(o |a )?(cargo|funcao|posto)|"
                  r"(cargo|funcao|posto) (atual|de|do|da)|what does \w+ do)\b"),
         ("how_long", r"\b(how long|(por )?quanto tempo|qual (e|foi) a duracao)\b"),
         ("how_many", r"\b(how many|quant[oa]s)\b"),
@@ -58,6 +60,7 @@ class Question:
     asks: str
     terms: tuple[str, ...]  # folded content words, in question order, without duplicates
     times: tuple[str, ...]  # absolute dates the question names ("2018-10" for "in October 2018")
+    days: tuple[str, ...] = ()  # days it names relative to now ("hoje", "yesterday"), read against today
 
 
 def content_words(text: str) -> tuple[str, ...]:
@@ -86,7 +89,18 @@ def question_type(text: str) -> str:
     return "other"
 
 
-def analyse(text: str) -> Question:
+def question_times(text: str, lang: str) -> tuple[str, ...]:
+    """The dates a question names outright: "in October 2018", "em 1991", "April 4, 2018"."""
+    return tuple(m.value for m in sentence_dates(text, None, lang))
+
+
+def question_days(text: str, lang: str, today: dt.date | None = None) -> tuple[str, ...]:
+    """The days a question names relative to when it is asked: "today", "yesterday", "hoje", "ontem"."""
+    now = (today or dt.date.today()).isoformat()
+    return tuple(m.value for m in sentence_dates(text, now, lang) if m.rule == "relative_day")
+
+
+def analyse(text: str, today: dt.date | None = None) -> Question:
     """Analyse a question: its language, type, content words and the dates it names."""
     lang = detect_language(text)
     return Question(
@@ -94,5 +108,6 @@ def analyse(text: str) -> Question:
         lang=lang,
         asks=question_type(text),
         terms=content_words(text),
-        times=tuple(dict.fromkeys(m.value for m in sentence_dates(text, None, lang))),
+        times=question_times(text, lang),
+        days=question_days(text, lang, today),
     )

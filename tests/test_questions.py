@@ -1,5 +1,7 @@
 """Question analysis in English and Portuguese."""
 
+import datetime as dt
+
 import pytest
 
 from bot.questions import analyse, content_words, question_type
@@ -45,3 +47,10 @@ def test_analyse_language_and_times() -> None:
     assert q.times == ("2018-10",)
     assert analyse("Qual foi o placar da final da Copa do Mundo de 2018?").times == ("2018",)
     assert analyse("Quando o Mercosul anunciou a suspensão da Venezuela?").lang == "pt"
+
+
+def test_today_and_yesterday_are_read_against_the_day_of_asking() -> None:
+    today = dt.date(2026, 11, 28)
+    assert analyse("Qual é o preço do petróleo hoje?", today).days == ("2026-11-28",)
+    assert analyse("What happened yesterday in Brasilia?", today).days == ("2026-11-27",)
+    assert analyse("When did Lavrov visit Pyongyang?", today).days == ()

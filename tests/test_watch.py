@@ -43,8 +43,9 @@ class FakeAnswerer:
         self.event = threading.Event()
 
     def refresh(self) -> FakeReport:
-        self.calls += 1
+        # Record what was seen before counting the call: tests read seen[-1] once calls moves.
         self.seen.append({p.name for p in self.folder.rglob("*") if p.is_file()})
+        self.calls += 1
         self.event.set()
         if self.calls <= self.fail_first:
             raise RuntimeError("index is broken")
