@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 from bot.catalog import Catalog
 from bot.config import Settings, load_settings
 from bot.dates import weekday_label
-from bot.index import Hit, SentenceIndex, TantivyIndex, WeightedTerm, analyse
+from bot.index import Hit, SentenceIndex, WeightedTerm, analyse, open_index
 from bot.ingest import RefreshReport, update_index
 from bot.language import fold
 from bot.questions import Question, content_words
@@ -236,14 +236,14 @@ class Answerer:
         if not corpus.is_dir():
             raise FileNotFoundError(f"corpus folder not found: {corpus}")
         folder = Path(settings.index_dir) / _corpus_key(corpus)
-        index = TantivyIndex(folder)
+        index = open_index(settings.index_backend, folder)
         catalog_path = folder / "catalog.json"
         catalog = Catalog.load(catalog_path, str(corpus.resolve())) if index.size else None
         if catalog is None:
             catalog = Catalog(corpus=str(corpus.resolve()))
             if index.size:
                 log.info("index at %s has no matching catalog: rebuilding", folder)
-                index = _emptied(index, folder)
+                index.clear()
         answerer = cls(index, catalog, settings, corpus, catalog_path)
         answerer.refresh(progress)
         return answerer
@@ -685,9 +685,3 @@ def _sentence_terms(text: str, lang: str) -> set[str]:
 def _name_terms(text: str) -> set[str]:
     """The folded words of a name, unstemmed (names are not inflected)."""
     return set(analyse(text, None))
-
-
-def _emptied(index: TantivyIndex, folder: Path) -> TantivyIndex:
-    """An empty index in ``folder`` (an index without its catalog cannot be trusted)."""
-    (folder / "schema_version").unlink(missing_ok=True)
-    return TantivyIndex(folder)

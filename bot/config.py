@@ -86,6 +86,7 @@ class Settings:
     aliases: tuple[tuple[str, ...], ...]
     boilerplate: dict[str, Any]
     config_dir: Path
+    index_backend: str = "embedded"
 
 
 class _Reader:
@@ -169,7 +170,9 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     },
     "discord.cooldown": {"rate", "per_seconds"},
 }
-_TOP_KEYS = {"corpus", "index_dir", "answers", "watch", "discord"}
+_TOP_KEYS = {"corpus", "index_dir", "index_backend", "answers", "watch", "discord"}
+#: Sentence index implementations selectable with ``index_backend`` (see bot.index.BACKENDS).
+INDEX_BACKENDS = ("embedded",)
 _PERMISSIONS = ("manage_guild", "administrator", "manage_messages", "manage_channels")
 
 
@@ -283,4 +286,5 @@ def load_settings(config_dir: Path | str | None = None, corpus: Path | str | Non
         aliases=_aliases(folder / "aliases.yaml"),
         boilerplate=boilerplate,
         config_dir=folder,
+        index_backend=top.choice("index_backend", "embedded", INDEX_BACKENDS),
     )

@@ -59,6 +59,9 @@ class SentenceIndex(Protocol):
     def remove_article(self, article_id: str) -> None:
         """Stage the removal of every sentence of one article."""
 
+    def clear(self) -> None:
+        """Remove every sentence, at once."""
+
     def commit(self) -> None:
         """Make staged changes visible, atomically."""
 
@@ -159,6 +162,11 @@ class TantivyIndex:
         """Stage the removal of one article's sentences."""
         self._open_writer().delete_documents_by_term("article", article_id)
 
+    def clear(self) -> None:
+        """Remove every sentence (an index without its catalog cannot be trusted)."""
+        self._open_writer().delete_all_documents()
+        self.commit()
+
     def commit(self) -> None:
         """Make staged changes visible and release the writer (other processes may then write)."""
         if self._writer is None:
@@ -249,3 +257,17 @@ class TantivyIndex:
             dates=tuple(dates.split()) if dates else (),
         )
 
+
+
+#: Index implementations by the name ``index_backend`` takes in ``config/bot.yaml``. A search
+#: server adapter implementing :class:`SentenceIndex` registers here (and in
+#: ``bot.config.INDEX_BACKENDS``); nothing else changes.
+BACKENDS: dict[str, type[TantivyIndex]] = {"embedded": TantivyIndex}
+
+
+def open_index(backend: str, path: Path) -> SentenceIndex:
+    """The configured sentence index, stored at ``path``."""
+    try:
+        return BACKENDS[backend](path)
+    except KeyError:
+        raise ValueError(f"unknown index backend {backend!r}; use one of: {', '.join(BACKENDS)}") from None

@@ -162,3 +162,15 @@ def test_bad_files_are_skipped_and_reported(corpus: Path, tmp_path: Path) -> Non
     report = answerer.last_report
     assert report is not None and answerer.article_count == 2
     assert {s.path for s in report.skipped} == {"empty.txt", "binary.txt"}
+
+
+def test_lost_catalog_rebuilds_the_index(corpus: Path, tmp_path: Path) -> None:
+    first = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    count = first.sentence_count
+    for catalog in (tmp_path / "index").rglob("catalog.json"):
+        catalog.unlink()
+    again = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    assert again.last_report is not None and len(again.last_report.added) == 2
+    assert again.sentence_count == count
+    terms = "Lavrov Coreia do Norte visita"
+    assert len(again.search(terms, limit=50)) == len(first.search(terms, limit=50))  # no duplicates left behind

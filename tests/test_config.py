@@ -42,6 +42,7 @@ def test_corpus_override_and_defaults(tmp_path: Path) -> None:
         ("discord:\n  answer_channels:\n    123: general\n", "discord.answer_channels.123 must map a guild id"),
         ("discord:\n  cooldown:\n    rate: 0\n", "discord.cooldown.rate must be an integer between 1 and 1000"),
         ("token: abc\n", "token is not a known key"),
+        ("index_backend: elastic\n", "index_backend must be one of embedded"),
         ("answers: [1, 2]\n", "answers must be a mapping"),
         ("answers:\n  max_quotes: [\n", "is not valid YAML at line"),
     ],

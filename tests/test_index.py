@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
-from bot.index import TantivyIndex, WeightedTerm, analyse
+import pytest
+
+from bot.index import TantivyIndex, WeightedTerm, analyse, open_index
 from bot.records import Sentence
 
 LAVROV = "O ministro russo Serguei Lavrov chegou à Coreia do Norte nesta quarta-feira (18)."
@@ -68,3 +70,13 @@ def test_schema_version_change_rebuilds(tmp_path: Path) -> None:
     index.commit()
     (tmp_path / "ix" / "schema_version").write_text("0")
     assert TantivyIndex(tmp_path / "ix").size == 0
+
+
+def test_clear_and_backend_registry(tmp_path: Path) -> None:
+    index = open_index("embedded", tmp_path / "ix")
+    index.replace_article("a.txt", "pt", sentences("a.txt", LAVROV, CONTAINERS))
+    index.commit()
+    index.clear()
+    assert index.size == 0
+    with pytest.raises(ValueError, match="unknown index backend 'elastic'"):
+        open_index("elastic", tmp_path / "other")
