@@ -917,17 +917,20 @@ def _queue_folder(
     (linked if is_link else folders).append((path, real))
 
 
-def iter_article_files(root: Path) -> Iterator[Path]:
+def iter_article_files(root: Path, on_skip: Callable[[Path, str], None] | None = None) -> Iterator[Path]:
     """Every ``.txt``/``.md`` file under ``root`` (recursive), sorted by article id.
 
     Hidden files and folders (``.git``, ``.index``) are skipped; symlinked folders are followed
-    once, and symlink loops are skipped with one WARNING each. A folder named like ``x.txt`` is
-    walked as a folder. Dangling or looping file symlinks are yielded so that loading reports them.
+    once, and symlink loops are skipped with one WARNING each (and passed to ``on_skip``). A folder
+    named like ``x.txt`` is walked as a folder. Dangling or looping file symlinks are yielded so
+    that loading reports them.
     """
     root = Path(root)
 
     def report(path: Path, reason: str) -> None:
         log.warning("%s: skipped: %s", path, reason)
+        if on_skip is not None:
+            on_skip(path, reason)
 
     yield from _walk(root, report)
 

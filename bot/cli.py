@@ -141,7 +141,7 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     print(f"corpus: {settings.corpus}")
     print(f"articles: {report.articles}  sentences: {report.sentences}  seconds: {seconds:.1f}")
     print(f"this run: {len(report.added)} added, {len(report.changed)} changed, {len(report.removed)} removed")
-    print(f"skipped files: {len(report.skipped)}")
+    print(f"skipped or partly loaded files: {len(report.skipped)}")
     for skipped in report.skipped:
         print(f"  {skipped.path}: {skipped.reason}")
     return 0

@@ -64,6 +64,13 @@ class RefreshReport:
         return bool(self.added or self.changed or self.removed)
 
 
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def names_of(sentences: Iterable[Sentence], limit: int = 8) -> tuple[str, ...]:
     """The capitalised names an article mentions most (for autocomplete), most frequent first."""
     counts: Counter[str] = Counter()
@@ -144,7 +151,12 @@ def update_index(
     start = time.perf_counter()
     if not root.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {root}")
-    current: dict[str, Path] = {p.relative_to(root).as_posix(): p for p in iter_article_files(root)}
+    unwalked: list[Skipped] = []
+
+    def walk_skip(path: Path, reason: str) -> None:
+        unwalked.append(Skipped(_relative(path, root), reason))
+
+    current: dict[str, Path] = {p.relative_to(root).as_posix(): p for p in iter_article_files(root, walk_skip)}
     known = set(catalog.entries) | set(catalog.skipped)
     removed = sorted(known - set(current))
     to_read: list[Path] = []
@@ -196,7 +208,7 @@ def update_index(
         added=tuple(added),
         changed=tuple(changed),
         removed=tuple(removed),
-        skipped=tuple(skip for _, (_, skip) in sorted(catalog.skipped.items())),
+        skipped=(*(skip for _, (_, skip) in sorted(catalog.skipped.items())), *unwalked),
         articles=len(catalog.entries),
         sentences=catalog.sentence_count,
         seconds=time.perf_counter() - start,

@@ -158,10 +158,12 @@ def test_failed_refresh_keeps_the_old_index(corpus: Path, tmp_path: Path, monkey
 def test_bad_files_are_skipped_and_reported(corpus: Path, tmp_path: Path) -> None:
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (corpus / "loop").mkdir()
+    (corpus / "loop" / "again").symlink_to(corpus / "loop")
     answerer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
     report = answerer.last_report
     assert report is not None and answerer.article_count == 2
-    assert {s.path for s in report.skipped} == {"empty.txt", "binary.txt"}
+    assert {s.path for s in report.skipped} == {"empty.txt", "binary.txt", "loop/again"}
 
 
 def test_lost_catalog_rebuilds_the_index(corpus: Path, tmp_path: Path) -> None:
