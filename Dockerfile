@@ -4,7 +4,7 @@
 #   docker run -d --name briefing-bot -e DISCORD_TOKEN \
 #     -v "$PWD/corpus:/app/corpus:ro" -v briefing-index:/app/.index briefing-bot
 #
-# The token comes only from the environment; the corpus and the index are volumes (see docs/discord.md).
+# The token comes only from the environment; the corpus and the index are volumes (see README.md, "Discord bot").
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

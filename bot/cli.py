@@ -94,7 +94,8 @@ def format_result(result) -> str:  # Result -> text for the terminal
         quote = textwrap.fill(answer.text, width=88, initial_indent=f"{i}. “", subsequent_indent="   ")
         lines.append(quote + "”")
         info = answer.article
-        source = " · ".join(filter(None, [info.title, info.source, info.date, info.url or info.id]))
+        title = info.title if len(info.title) <= 70 else info.title[:69].rstrip() + "…"
+        source = " · ".join(filter(None, [title, info.source, info.date, info.url or info.id]))
         when = f" — speaks of {answer.when}" if answer.when else ""
         lines.append(f"   {source}{when}")
         if answer.also_in:

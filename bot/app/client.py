@@ -235,7 +235,7 @@ class BriefingBot(commands.Bot):
                 await self.tree.sync(guild=guild)
             except discord.Forbidden:
                 log.warning("cannot sync slash commands to guild %s: re-invite the bot with the "
-                            "applications.commands scope (see docs/discord.md)", guild_id)
+                            "applications.commands scope (see README.md, 'Discord bot')", guild_id)
                 continue
             except discord.HTTPException as exc:
                 log.warning("syncing slash commands to guild %s failed: %s", guild_id, exc)
@@ -295,7 +295,7 @@ def run(settings: Settings, *, bot: BriefingBot | None = None) -> int:
     token = os.environ.get("DISCORD_TOKEN", "").strip()
     if not token:
         log.error("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal, copy its token "
-                  "and run `DISCORD_TOKEN=... python -m bot run` (see docs/discord.md)")
+                  "and run `DISCORD_TOKEN=... python -m bot run` (see README.md, 'Discord bot')")
         return 2
     try:
         asyncio.run(_serve(bot or BriefingBot(settings), token))
