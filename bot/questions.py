@@ -28,8 +28,8 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("how_much", r"\b(how much|quant[oa]|qual (o )?(valor|preco|montante))\b"),
         ("where", r"\b(where|in (what|which) (city|country|place|state|hospital|region)|onde|aonde|"
                   r"em (que|qual) (cidade|pais|lugar|local|estado|hospital|regiao|bairro))\b"),
-        ("who", r"\b(who|whom|whose|quem|qual (candidat[oa]|lider|jogador[a]?|atriz|ator)|"
-                r"which (leader|candidate|player|actor|actress|protester|person))\b"),
+        ("who", r"\b(who|whom|whose|quem|qual (\w+ )?(candidat[oa]|lider|jogador[a]?|atriz|ator|pessoa)|"
+                r"which (\w+ )?(leader|candidate|player|actor|actress|protester|person|official|minister))\b"),
         ("why", r"\b(why|por que|porque|por que motivo|por qual motivo)\b"),
         ("how", r"^(how|como)\b"),
         ("which", r"\b(which|qual|quais)\b"),
@@ -82,7 +82,9 @@ def question_type(text: str) -> str:
 
     One of when, author, role, how_long, how_many, how_much, where, who, why, how, which, what, other.
     """
-    folded = " ".join(fold(text).split())
+    # An acronym is a name, not a question word: "Why did the WHO classify..." asks why.
+    words = [w for w in text.split() if not (len(w) > 1 and w.strip("?!.,;:'\"").isupper())]
+    folded = " ".join(fold(" ".join(words)).split())
     for kind, pattern in _ASKS:
         if pattern.search(folded):
             return kind

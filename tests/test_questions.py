@@ -28,6 +28,8 @@ from bot.questions import analyse, content_words, question_type
         ("Qual cargo Luiz Paulo Rosenberg assumiu ao voltar ao Corinthians?", "role"),
         ("O que o Kremlin disse sobre as acusações?", "what"),
         ("shoygu kim meeting", "other"),
+        ("Why did the WHO classify the whole state of São Paulo as a risk area?", "why"),
+        ("Which Hamas leader called for a new intifada?", "who"),
     ],
 )
 def test_question_type(question: str, asks: str) -> None:
