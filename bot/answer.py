@@ -27,6 +27,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,8 @@ _SUPPORT_SHARE = 0.7
 _MIN_COVERAGE = 0.4
 #: How much a translated word the corpus never uses counts, relative to an unknown word of the question itself.
 _UNKNOWN_TRANSLATED = 0.3
+#: How much the question's phrasing (word pairs) found in a sentence adds to its rank.
+_PHRASE_WEIGHT = 0.3
 #: Proper names, acronyms and numbers in a question (not its capitalised first word).
 _PROPER = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-ZÀ-Ý][\w'-]*|\b\w*\d\w*")
 #: Words sharing this many first letters count as the same word when the stemmer missed it.
@@ -362,7 +365,7 @@ class Answerer:
         limit = limit or self._settings.answers.max_quotes
         translated = self._translation(q)
         concepts = self._concepts(q, translated)
-        scored = self._rank(q, concepts, self._settings.answers.candidates)
+        scored = self._rank(q, concepts, self._settings.answers.candidates, translated or question)
         answers = self._answers(scored, limit)
         suggestions: tuple[str, ...] = ()
         if not answers or not answers[0].confident:
@@ -374,8 +377,9 @@ class Answerer:
         if not terms or not terms.strip():
             raise ValueError("the search terms are empty")
         q = analyse_question(" ".join(terms.split()))
-        concepts = self._concepts(q, self._translation(q))
-        scored = self._rank(q, concepts, max(self._settings.answers.candidates, limit * 4))
+        translated = self._translation(q)
+        concepts = self._concepts(q, translated)
+        scored = self._rank(q, concepts, max(self._settings.answers.candidates, limit * 4), translated or q.text)
         return self._answers(scored, limit)
 
     def _translation(self, q: Question) -> str | None:
@@ -480,7 +484,8 @@ class Answerer:
             kept.append(concept)
         return kept
 
-    def _rank(self, q: Question, concepts: list[_Concept], candidates: int) -> list[_Scored]:
+    def _rank(self, q: Question, concepts: list[_Concept], candidates: int, phrasing: str) -> list[_Scored]:
+        """Candidates from the index, reranked; ``phrasing`` is the question in the corpus language."""
         if not concepts:
             return []
         terms = [WeightedTerm(w, c.idf) for c in concepts for w in c.words]
@@ -488,7 +493,7 @@ class Answerer:
         if not hits:
             return []
         top_bm25 = hits[0].score or 1.0
-        fit_weight = 0.25 if q.asks in _TYPED_ANSWERS else 0.15
+        fit_weight = 0.35 if q.asks in _TYPED_ANSWERS else 0.2
         time_weight = max(c.idf for c in concepts) if q.times else 0.0
         total_idf = sum(c.idf for c in concepts) + time_weight * len(q.times)
         prefixes = [{t[:_PREFIX] for t in c.terms if len(t) > _PREFIX} for c in concepts]
@@ -514,13 +519,17 @@ class Answerer:
                 covered += time_weight * len(q.times)
             scored.append(_Scored(hit, covered / total_idf, 0.0, timely, frozenset(tokens)))
         support = self._support(concepts, scored)
+        pairs = _word_pairs(phrasing)
         for item in scored:
             s = item.hit.sentence
             backing = support[s.article_id]
             if s.kind == "byline":
                 item.coverage = max(item.coverage, backing)  # a byline speaks for its whole article
             item.confidence = (1 - _SUPPORT_SHARE) * item.coverage + _SUPPORT_SHARE * backing
-            item.score = 0.6 * item.coverage + 0.25 * (item.hit.score / top_bm25) + fit_weight * self._fits(q, s)
+            item.score = (
+                0.6 * item.coverage + 0.25 * (item.hit.score / top_bm25) + fit_weight * self._fits(q, s)
+                + _PHRASE_WEIGHT * _shared_share(pairs, _word_pairs(s.text))
+            )
             if len(s.text.split()) < 6:
                 item.score -= 0.05
             if s.kind in ("headline", "standfirst", "caption"):
@@ -675,6 +684,16 @@ def _terms(text: str) -> set[str]:
     """
     stems = {t for t in (*analyse(text, "pt"), *analyse(text, "en")) if len(t) >= 4}
     return stems | set(analyse(text, None))
+
+
+def _word_pairs(text: str) -> set[tuple[str, str]]:
+    """Neighbouring folded words ("estao", "sob"): phrasing shared with the question, stop words included."""
+    words = analyse(text, None)
+    return set(pairwise(words))
+
+
+def _shared_share(wanted: set[tuple[str, str]], found: set[tuple[str, str]]) -> float:
+    return len(wanted & found) / len(wanted) if wanted else 0.0
 
 
 def _sentence_terms(text: str, lang: str) -> set[str]:
