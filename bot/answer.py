@@ -42,6 +42,7 @@ from bot.language import fold
 from bot.questions import Question, content_words
 from bot.questions import analyse as analyse_question
 from bot.records import ArticleInfo, Sentence
+from bot.suggest import Suggester
 from bot.translate import Translator, translator
 
 log = logging.getLogger(__name__)
@@ -286,16 +287,12 @@ class Answerer:
         """Recompute what depends on the catalog (corpus language, names for autocomplete)."""
         entries = self._catalog.entries
         langs = Counter(e.info.lang for e in entries.values())
-        names: dict[str, None] = {}
+        names: Counter[str] = Counter()
         for e in entries.values():
-            for n in e.names:
-                names.setdefault(n, None)
-        titles = [e.info.title[:100] for e in entries.values() if e.info.title]
-        choices = list(dict.fromkeys([*names, *titles]))
+            names.update(e.names)
         self._derived = {
             "lang": langs.most_common(1)[0][0] if langs else "pt",
-            "choices": choices,
-            "folded_choices": [fold(c) for c in choices],
+            "suggester": Suggester(names, (e.info.title for e in entries.values())),
         }
 
     @property
@@ -338,16 +335,9 @@ class Answerer:
         return self._index.sentences(article_id, 0, max(limit - 1, 0))
 
     def suggest(self, text: str, limit: int = 25) -> list[str]:
-        """Names, places and headlines close to what the user typed so far (for autocomplete)."""
-        choices: list[str] = self._derived["choices"]
-        typed = text.strip()
-        if not typed:
-            return [c[:100] for c in choices[:limit]]
-        last = fold(" ".join(typed.split()[-3:]))
-        found = process.extract(
-            last, self._derived["folded_choices"], scorer=fuzz.WRatio, limit=limit, score_cutoff=60
-        )
-        return [choices[i][:100] for _, _, i in found]
+        """Completions of what the user typed: names the corpus mentions, headlines (autocomplete)."""
+        suggester: Suggester = self._derived["suggester"]
+        return suggester.suggest(text, limit)
 
     def gloss(self, text: str, target: str = "en") -> str | None:
         """An offline translation of a quote into ``target`` (None when translation is unavailable)."""

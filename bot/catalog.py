@@ -18,7 +18,7 @@ from bot.records import ArticleInfo, Skipped
 
 log = logging.getLogger(__name__)
 
-CATALOG_VERSION = 1
+CATALOG_VERSION = 2
 
 
 @dataclass(slots=True)

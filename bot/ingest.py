@@ -22,6 +22,7 @@ from typing import Any
 from bot.articles import file_signature, iter_article_files, load_article
 from bot.catalog import Catalog, Entry
 from bot.index import SentenceIndex
+from bot.language import STOPWORDS, fold
 from bot.records import ArticleInfo, Sentence, Skipped
 from bot.sentences import article_sentences
 
@@ -31,6 +32,9 @@ log = logging.getLogger(__name__)
 PARALLEL_MIN_FILES = 200
 
 _NAME = re.compile(r"\b[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:de|da|do|dos|das|of|the|al|bin)\s+)?[A-ZÀ-Ý][\w’'-]+)*")
+
+
+_STOP = STOPWORDS["pt"] | STOPWORDS["en"] | {"segundo", "segunda", "para", "com", "como", "sobre"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +80,12 @@ def names_of(sentences: Iterable[Sentence], limit: int = 8) -> tuple[str, ...]:
     counts: Counter[str] = Counter()
     for s in sentences:
         for match in _NAME.finditer(s.text):
-            name = match.group()
-            if match.start() == 0 and " " not in name:
+            words = match.group().split()
+            if match.start() == 0 and len(words) == 1:
                 continue  # a capitalised first word is usually just the start of the sentence
+            while words and fold(words[0]) in _STOP:
+                words = words[1:]  # "Segundo Temer", "The Weeknd": the name is what follows
+            name = " ".join(words)
             if 3 <= len(name) <= 60:
                 counts[name] += 1
     return tuple(name for name, _ in counts.most_common(limit))
