@@ -502,8 +502,8 @@ class Answerer:
                     covered += 0.8 * c.idf  # same word, another inflection the stemmer missed
                 elif c.terms & title or c.terms & self._before_terms(hit, before_cache):
                     covered += 0.5 * c.idf  # the article or the sentence before says it
-            timely = all(self._speaks_of(s, t, undated=False) for t in q.times) and all(
-                self._speaks_of(s, t, undated=True) for t in q.days
+            timely = all(self._speaks_of(s, t, False, q.future) for t in q.times) and all(
+                self._speaks_of(s, t, True, q.future) for t in q.days
             )
             if timely:
                 covered += time_weight * len(q.times)
@@ -572,21 +572,23 @@ class Answerer:
             cache[article_id] = terms
         return terms
 
-    def _speaks_of(self, s: Sentence, time: str, undated: bool) -> bool:
-        """Whether a sentence can be about ``time`` (YYYY, YYYY-MM or YYYY-MM-DD).
+    def _speaks_of(self, s: Sentence, time: str, undated: bool, future: bool) -> bool:
+        """Whether a sentence can tell what happened at ``time`` (YYYY, YYYY-MM or YYYY-MM-DD).
 
-        True when the sentence names that time, or when its article was written on or after it
-        and within a year of it: an article cannot report what had not happened yet. ``undated``
-        is the answer for an undated article that does not name the time either ("today" cannot
-        be checked against an undated encyclopedia, "in 2018" can: the sentence would say it).
+        An article cannot report what had not happened yet: unless the question asks about the
+        future, the article must be written on or after ``time``. Then the sentence must name
+        that time, or its article be written within a year of it. ``undated`` is the answer for
+        an undated article whose sentence does not name the time ("today" cannot be checked
+        against an undated encyclopedia, "in 2018" can: the sentence would say it).
         """
-        if any(d.startswith(time) or time.startswith(d) for d in s.dates):
-            return True
+        named = any(d.startswith(time) or time.startswith(d) for d in s.dates)
         info = self.article(s.article_id)
         written = info.date if info else None
         if not written:
-            return undated
-        return written >= time[: len(written)] and int(written[:4]) <= int(time[:4]) + 1
+            return named or undated
+        if not future and written < time[: len(written)]:
+            return False
+        return named or int(written[:4]) <= int(time[:4]) + 1
 
     @staticmethod
     def _fits(q: Question, s: Sentence) -> float:

@@ -48,6 +48,12 @@ _QUESTION_WORDS = frozenset(
     for word in line.split()
 )
 
+_FUTURE = re.compile(
+    r"\b(will|shall|going to|is due|are due|expected to|vai|vao|ira|irao|sera|serao|devera|deverao|"
+    r"pretende|pretendem|previsto|prevista|estara|estarao|tera|terao|fara|farao|podera|poderao|"
+    r"acontecera|ocorrera|comecara|entrara|sairao|saira)\b"
+)
+
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 
 
@@ -61,6 +67,7 @@ class Question:
     terms: tuple[str, ...]  # folded content words, in question order, without duplicates
     times: tuple[str, ...]  # absolute dates the question names ("2018-10" for "in October 2018")
     days: tuple[str, ...] = ()  # days it names relative to now ("hoje", "yesterday"), read against today
+    future: bool = False  # asks what will happen ("will", "vai", "será"), not what happened
 
 
 def content_words(text: str) -> tuple[str, ...]:
@@ -112,4 +119,5 @@ def analyse(text: str, today: dt.date | None = None) -> Question:
         terms=content_words(text),
         times=question_times(text, lang),
         days=question_days(text, lang, today),
+        future=bool(_FUTURE.search(fold(text))),
     )

@@ -56,3 +56,17 @@ def test_today_and_yesterday_are_read_against_the_day_of_asking() -> None:
     assert analyse("Qual é o preço do petróleo hoje?", today).days == ("2026-11-28",)
     assert analyse("What happened yesterday in Brasilia?", today).days == ("2026-11-27",)
     assert analyse("When did Lavrov visit Pyongyang?", today).days == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "future"),
+    [
+        ("When will the WHO expect a Zika vaccine to be ready?", True),
+        ("Quando a vacina estará pronta?", True),
+        ("Quando o Mercosul anunciou a suspensão da Venezuela?", False),
+        ("What did the Supreme Court decide on April 4, 2018?", False),
+        ("Quem ganhou a primeira medalha de ouro do Brasil?", False),
+    ],
+)
+def test_future_questions(question: str, future: bool) -> None:
+    assert analyse(question).future is future
