@@ -221,6 +221,8 @@ class Answerer:
         self._catalog_path = catalog_path
         self._refresh_lock = threading.Lock()
         self._translator: Translator = translator(settings.answers.translate)
+        if self._translator.available:
+            threading.Thread(target=self._translator.warm_up, name="translator-warm-up", daemon=True).start()
         self._aliases = self._alias_table(settings.aliases)
         self._derived: dict[str, Any] = {}
         self.last_report: RefreshReport | None = None

@@ -1,0 +1,1 @@
+"""Benchmarks: speed, memory and accuracy against baselines (`python -m benchmarks.run`)."""
