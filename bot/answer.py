@@ -25,7 +25,7 @@ import math
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
@@ -220,6 +220,8 @@ class Answerer:
         self._corpus = corpus
         self._catalog_path = catalog_path
         self._refresh_lock = threading.Lock()
+        self._save_lock = threading.Lock()
+        self._saved: Catalog | None = None
         self._translator: Translator = translator(settings.answers.translate)
         if self._translator.available:
             threading.Thread(target=self._translator.warm_up, name="translator-warm-up", daemon=True).start()
@@ -271,31 +273,62 @@ class Answerer:
 
     # -- corpus state ----------------------------------------------------------------------
 
-    def refresh(self, progress: Callable[[int, int], None] | None = None) -> RefreshReport:
-        """Re-read changed, added and removed files; on failure the old index keeps answering."""
+    def refresh(
+        self, progress: Callable[[int, int], None] | None = None, paths: Collection[Path] | None = None
+    ) -> RefreshReport:
+        """Re-read changed, added and removed files; on failure the old index keeps answering.
+
+        ``paths`` limits the look to those files (a watcher knows what changed); by default the
+        whole corpus folder is compared with the index.
+        """
         with self._refresh_lock:
             draft = Catalog(self._catalog.corpus, dict(self._catalog.entries), dict(self._catalog.skipped))
-            report = update_index(self._index, draft, self._corpus, self._settings.boilerplate, progress)
+            report = update_index(self._index, draft, self._corpus, self._settings.boilerplate, progress, paths)
+            self._catalog = draft
             path = self._catalog_path
             if path is not None and (report.changed_anything or not path.exists()):
-                path.parent.mkdir(parents=True, exist_ok=True)
-                draft.save(path)
-            self._catalog = draft
-            self._derive()
+                self._save_catalog(path, wait=self.last_report is None)
+            if report.changed_anything or self.last_report is None:
+                self._derive()
             self.last_report = report
             return report
 
+    def _save_catalog(self, path: Path, wait: bool) -> None:
+        """Write the catalog; after the first load, in the background (at scale it takes a second).
+
+        The index is already committed, and a catalog that lags behind it heals itself: an article
+        it lacks is re-read (replacing its sentences), one it keeps after deletion is removed. The
+        thread is not a daemon, so the process waits for the last write before it exits.
+        """
+        def write() -> None:
+            with self._save_lock:
+                catalog = self._catalog  # the newest by the time the lock is ours
+                if catalog is self._saved:
+                    return
+                path.parent.mkdir(parents=True, exist_ok=True)
+                catalog.save(path)
+                self._saved = catalog
+
+        saver = threading.Thread(target=write, name="catalog-save")
+        saver.start()
+        if wait:
+            saver.join()
+
     def _derive(self) -> None:
-        """Recompute what depends on the catalog (corpus language, names for autocomplete)."""
-        entries = self._catalog.entries
-        langs = Counter(e.info.lang for e in entries.values())
-        names: Counter[str] = Counter()
-        for e in entries.values():
-            names.update(e.names)
-        self._derived = {
-            "lang": langs.most_common(1)[0][0] if langs else "pt",
-            "suggester": Suggester(names, (e.info.title for e in entries.values())),
-        }
+        """Recompute what depends on the catalog: its language now, autocomplete when next asked."""
+        langs = Counter(e.info.lang for e in self._catalog.entries.values())
+        self._derived = {"lang": langs.most_common(1)[0][0] if langs else "pt", "suggester": None}
+
+    def _suggester(self) -> Suggester:
+        suggester = self._derived.get("suggester")
+        if suggester is None:
+            entries = list(self._catalog.entries.values())
+            names: Counter[str] = Counter()
+            for e in entries:
+                names.update(e.names)
+            suggester = Suggester(names, (e.info.title for e in entries))
+            self._derived["suggester"] = suggester
+        return suggester
 
     @property
     def sentence_count(self) -> int:
@@ -338,8 +371,7 @@ class Answerer:
 
     def suggest(self, text: str, limit: int = 25) -> list[str]:
         """Completions of what the user typed: names the corpus mentions, headlines (autocomplete)."""
-        suggester: Suggester = self._derived["suggester"]
-        return suggester.suggest(text, limit)
+        return self._suggester().suggest(text, limit)
 
     def gloss(self, text: str, target: str = "en") -> str | None:
         """An offline translation of a quote into ``target`` (None when translation is unavailable)."""

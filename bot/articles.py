@@ -722,6 +722,9 @@ def _first_sentence_title(text: str) -> str:
 
 def _relative_id(path: Path, root: Path) -> str:
     """``path`` relative to ``root`` with POSIX separators (the whole path if not under root)."""
+    text, prefix = str(path), str(root) + os.sep
+    if text.startswith(prefix):  # the common case, without pathlib's slow parsing
+        return text[len(prefix):].replace(os.sep, "/")
     for candidate, base in ((path, root), (path.absolute(), root.absolute())):
         try:
             return candidate.relative_to(base).as_posix()

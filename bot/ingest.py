@@ -13,13 +13,13 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.articles import file_signature, iter_article_files, load_article
+from bot.articles import ARTICLE_SUFFIXES, file_signature, iter_article_files, load_article
 from bot.catalog import Catalog, Entry
 from bot.index import SentenceIndex
 from bot.language import STOPWORDS, fold
@@ -68,11 +68,27 @@ class RefreshReport:
         return bool(self.added or self.changed or self.removed)
 
 
+def _article_files(paths: Collection[Path], root: Path) -> dict[str, Path] | None:
+    """Article ids of the changed ``paths``; None when a folder changed (then the folder is walked)."""
+    named: dict[str, Path] = {}
+    for path in paths:
+        article_id = _relative(Path(path), root)
+        if Path(path).is_dir() or not article_id.lower().endswith(ARTICLE_SUFFIXES) or article_id == str(path):
+            return None
+        if any(part.startswith((".", "#")) for part in article_id.split("/")):
+            continue  # hidden: never part of the corpus
+        named[article_id] = Path(path)
+    return named
+
+
 def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return str(path)
+    """``path`` relative to ``root``, POSIX separators; ``str(path)`` when it is not under ``root``."""
+    for candidate, base in ((path, root), (Path(os.path.abspath(path)), Path(os.path.abspath(root)))):
+        try:
+            return candidate.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def names_of(sentences: Iterable[Sentence], limit: int = 8) -> tuple[str, ...]:
@@ -93,7 +109,7 @@ def names_of(sentences: Iterable[Sentence], limit: int = 8) -> tuple[str, ...]:
 
 def prepare(path: Path, root: Path, boilerplate: Mapping[str, Any] | None) -> Prepared:
     """Read one file into indexable sentences; never raises."""
-    article_id = path.relative_to(root).as_posix()
+    article_id = _relative(path, root)
     try:
         signature = file_signature(path)
     except OSError as exc:
@@ -149,23 +165,32 @@ def update_index(
     root: Path,
     boilerplate: Mapping[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    paths: Collection[Path] | None = None,
 ) -> RefreshReport:
     """Re-read what changed in ``root`` since ``catalog`` was made; update index and catalog.
 
+    ``paths``, when given, are the only files that may have changed (a watcher knows them):
+    the folder is then not walked, which keeps a one-file change cheap in a large corpus.
     Raises ``FileNotFoundError`` when ``root`` is not a folder. Any other exception rolls the
     index back (the catalog is only changed after a successful commit).
     """
     start = time.perf_counter()
     if not root.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {root}")
+    root = Path(os.path.abspath(root))  # watchers name files by absolute paths
     unwalked: list[Skipped] = []
 
     def walk_skip(path: Path, reason: str) -> None:
         unwalked.append(Skipped(_relative(path, root), reason))
 
-    current: dict[str, Path] = {p.relative_to(root).as_posix(): p for p in iter_article_files(root, walk_skip)}
     known = set(catalog.entries) | set(catalog.skipped)
-    removed = sorted(known - set(current))
+    named = _article_files(paths, root) if paths is not None else None
+    if named is None:
+        current = {_relative(p, root): p for p in iter_article_files(root, walk_skip)}
+        removed = sorted(known - set(current))
+    else:
+        current = {article_id: p for article_id, p in named.items() if p.is_file()}
+        removed = sorted(a for a in named if a not in current and a in known)
     to_read: list[Path] = []
     for article_id, path in current.items():
         try:

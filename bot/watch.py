@@ -31,7 +31,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -62,8 +62,8 @@ Signatures = dict[str, tuple[int, int]]
 class Refreshable(Protocol):
     """What the watcher needs of an answerer."""
 
-    def refresh(self) -> RefreshReport:
-        """Re-read the corpus folder and re-index what changed."""
+    def refresh(self, *, paths: Collection[Path] | None = None) -> RefreshReport:
+        """Re-read the corpus folder (or only ``paths``) and re-index what changed."""
         ...
 
 
@@ -234,7 +234,7 @@ class CorpusWatcher:
                 if self._stop.is_set():
                     break
                 log.debug("corpus events: %s", changes)
-                self._refresh()
+                self._refresh({Path(path) for _, path in changes})
         except (OSError, RuntimeError) as exc:
             if self._stop.is_set():
                 return True
@@ -252,8 +252,9 @@ class CorpusWatcher:
             if self._stop.is_set():
                 return
             log.debug("corpus scan: %d added, %d changed, %d removed", *describe_changes(last, current))
+            changed = self._changed_paths(last, current)
             last = current
-            self._refresh()
+            self._refresh(changed)
 
     def _settle(self, current: Signatures, sleep: Callable[[float], object]) -> Signatures:
         """Wait until two scans ``debounce_ms`` apart agree, so a burst is picked up once."""
@@ -277,7 +278,7 @@ class CorpusWatcher:
                 if self._stop.is_set():
                     break
                 log.debug("corpus events: %s", changes)
-                await asyncio.to_thread(self._refresh)
+                await asyncio.to_thread(self._refresh, {Path(path) for _, path in changes})
         except (OSError, RuntimeError) as exc:
             if self._stop.is_set():
                 return True
@@ -296,8 +297,9 @@ class CorpusWatcher:
                 continue
             # _settle blocks while it waits, so it runs in the worker thread too.
             current = await asyncio.to_thread(self._settle, current, time.sleep)
+            changed = self._changed_paths(last, current)
             last = current
-            await asyncio.to_thread(self._refresh)
+            await asyncio.to_thread(self._refresh, changed)
 
     # -- shared -----------------------------------------------------------------------------------
 
@@ -306,10 +308,15 @@ class CorpusWatcher:
         step = max(50, self.settings.debounce_ms)
         return {"step": step, "debounce": max(1600, 4 * step), "rust_timeout": _RUST_TIMEOUT_MS}
 
-    def _refresh(self) -> RefreshReport | None:
-        """Run one refresh; log its outcome; never raise (the old index keeps answering)."""
+    def _changed_paths(self, before: Signatures, after: Signatures) -> set[Path]:
+        """The files whose signature differs between two scans (added, changed or removed)."""
+        names = {name for name in before.keys() | after.keys() if before.get(name) != after.get(name)}
+        return {self.filter.folder / name for name in names}
+
+    def _refresh(self, paths: Collection[Path] | None = None) -> RefreshReport | None:
+        """Run one refresh of ``paths`` (None: the whole folder); log it; never raise (the old index stays)."""
         try:
-            report = self.answerer.refresh()
+            report = self.answerer.refresh(paths=paths)
         except Exception:
             self.failures += 1
             log.exception("refreshing the index after a corpus change failed; the previous index stays")

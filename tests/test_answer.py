@@ -176,3 +176,15 @@ def test_lost_catalog_rebuilds_the_index(corpus: Path, tmp_path: Path) -> None:
     assert again.sentence_count == count
     terms = "Lavrov Coreia do Norte visita"
     assert len(again.search(terms, limit=50)) == len(first.search(terms, limit=50))  # no duplicates left behind
+
+
+def test_refresh_of_named_paths_only(corpus: Path, tmp_path: Path) -> None:
+    answerer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    new = corpus / "novo.txt"
+    new.write_text("O jogador Zequinha Albuquerque marcou três gols.\n", encoding="utf-8")
+    (corpus / "unnamed.txt").write_text("Outra frase que ninguém avisou.\n", encoding="utf-8")
+    report = answerer.refresh(paths=[new])
+    assert report.added == ("novo.txt",)  # the file nobody named waits for the next full refresh
+    new.unlink()
+    assert answerer.refresh(paths=[new]).removed == ("novo.txt",)
+    assert answerer.refresh(paths=[corpus]).added == ("unnamed.txt",)  # a folder: the folder is walked

@@ -40,11 +40,13 @@ class FakeAnswerer:
         self.fail_first = fail_first
         self.calls = 0
         self.seen: list[set[str]] = []
+        self.paths: list[object] = []
         self.event = threading.Event()
 
-    def refresh(self) -> FakeReport:
+    def refresh(self, *, paths: object = None) -> FakeReport:
         # Record what was seen before counting the call: tests read seen[-1] once calls moves.
         self.seen.append({p.name for p in self.folder.rglob("*") if p.is_file()})
+        self.paths.append(paths)
         self.calls += 1
         self.event.set()
         if self.calls <= self.fail_first:
@@ -112,6 +114,7 @@ def test_changed_file_triggers_refresh(started: tuple[FakeAnswerer, CorpusWatche
         handle.write("Mais uma frase sobre a visita.\n")
     assert fake.wait_for(lambda f: f.calls >= 1)
     assert "0001.txt" in fake.seen[-1]
+    assert {Path(p).name for p in fake.paths[-1]} == {"0001.txt"}  # only the changed file is re-read
 
 
 def test_deleted_file_triggers_refresh(started: tuple[FakeAnswerer, CorpusWatcher]) -> None:
