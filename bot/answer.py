@@ -189,7 +189,6 @@ class _Concept:
     terms: set[str]  # what coverage matches: the index terms of those words
     idf: float
     fuzzy: bool
-    name: bool = False  # a proper name, acronym or number: an answer must mention it
 
 
 @dataclass(slots=True)
@@ -465,13 +464,12 @@ class Answerer:
         translated_words = primary = set(words)
         names = [w for w in q.terms if w not in primary]
         if translated:
-            original_names = {fold(m.group()) for m in re.finditer(r"(?<!^)\b[A-Z][\w'-]+|\d+", q.text)}
+            original_names = {fold(m.group()) for m in _PROPER.finditer(q.text)}
             names = [w for w in names if w in original_names]
         words += names
         words = [w for w in words if w not in _PHRASE_WORDS.get(q.asks, ())]
         asked = " ".join(filter(None, (q.text, translated)))
         folded_q = fold(asked)
-        proper = {fold(m.group()) for m in _PROPER.finditer(asked)}
         concepts: list[_Concept] = []
         for word in dict.fromkeys(words):
             terms = _terms(word)
@@ -488,7 +486,7 @@ class Answerer:
             # confidence of every answer, which is right: the corpus does not speak of it. A word
             # the translator chose counts less: the articles may well use a synonym.
             weight = self._idf(df) * (_UNKNOWN_TRANSLATED if df == 0 and word in translated_words else 1.0)
-            concepts.append(_Concept(word, searched, terms, weight, fuzzy, word in proper))
+            concepts.append(_Concept(word, searched, terms, weight, fuzzy))
         for pattern, name, others in self._aliases:
             if not pattern.search(asked if pattern.flags & re.IGNORECASE == 0 else folded_q):
                 continue
