@@ -685,7 +685,8 @@ class Answerer:
         return answers
 
     def _suggestions(self, q: Question, scored: list[_Scored]) -> tuple[str, ...]:
-        """Close matches to offer when nothing answers confidently: the nearest articles' titles."""
+        """What to offer when nothing answers confidently: the nearest articles' titles, else names
+        close to the question's words, else the names the corpus mentions most (its topics)."""
         wanted = self._settings.answers.suggestions
         titles: dict[str, None] = {}
         for item in scored:
@@ -694,9 +695,13 @@ class Answerer:
                 titles.setdefault(info.title[:100], None)
             if len(titles) >= wanted:
                 break
+        if not titles and wanted and q.terms:
+            typed = " ".join(q.terms)
+            for name in self.suggest(typed, wanted + 1):
+                if name != typed:  # autocomplete echoes the typed text first
+                    titles.setdefault(name, None)
         if not titles and wanted:
-            for name in self.suggest(" ".join(q.terms), wanted):
-                titles.setdefault(name, None)
+            titles = dict.fromkeys(self.suggest("", wanted))  # nothing close: what the corpus is about
         return tuple(titles)[:wanted]
 
 

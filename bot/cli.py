@@ -88,7 +88,7 @@ def format_result(result) -> str:  # Result -> text for the terminal
     if not confident:
         lines.append("The corpus does not answer this question.")
         if result.suggestions:
-            lines.append("Close matches: " + "; ".join(result.suggestions))
+            lines.append("Close matches or topics: " + "; ".join(result.suggestions))
         return "\n".join(lines)
     for i, answer in enumerate(confident, 1):
         quote = textwrap.fill(answer.text, width=88, initial_indent=f"{i}. “", subsequent_indent="   ")

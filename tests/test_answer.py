@@ -188,3 +188,9 @@ def test_refresh_of_named_paths_only(corpus: Path, tmp_path: Path) -> None:
     new.unlink()
     assert answerer.refresh(paths=[new]).removed == ("novo.txt",)
     assert answerer.refresh(paths=[corpus]).added == ("unnamed.txt",)  # a folder: the folder is walked
+
+
+def test_no_answer_offers_close_matches_or_topics(seed_answerer: Answerer) -> None:
+    result = seed_answerer.ask("Who won the 2022 football World Cup?")
+    assert not result.confident
+    assert result.suggestions and "Coreia do Norte" in result.suggestions
