@@ -37,6 +37,9 @@ _ASKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     )
 )
 
+_GENERIC = frozenset({"what", "which", "how"})
+_SPECIFIC = frozenset({"role", "author", "how_long", "how_many", "how_much"})
+
 #: Words that only shape the question ("did", "what", "segundo") and never identify its topic.
 _QUESTION_WORDS = frozenset(
     fold(word)
@@ -92,10 +95,21 @@ def question_type(text: str) -> str:
     # An acronym is a name, not a question word: "Why did the WHO classify..." asks why.
     words = [w for w in text.split() if not (len(w) > 1 and w.strip("?!.,;:'\"").isupper())]
     folded = " ".join(fold(" ".join(words)).split())
-    for kind, pattern in _ASKS:
-        if pattern.search(folded):
-            return kind
-    return "other"
+    found = []
+    for order, (kind, pattern) in enumerate(_ASKS):
+        match = pattern.search(folded)
+        if match:
+            found.append((match.start(), order, kind))
+    if not found:
+        return "other"
+    # The question word that comes first decides ("What satellite was used when..." asks what),
+    # except that a specific phrase anywhere refines a generic word ("What is X's position?").
+    _, _, kind = min(found)
+    if kind in _GENERIC:
+        specific = [(order, k) for _, order, k in found if k in _SPECIFIC]
+        if specific:
+            kind = min(specific)[1]
+    return kind
 
 
 def question_times(text: str, lang: str) -> tuple[str, ...]:

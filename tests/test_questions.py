@@ -28,6 +28,8 @@ from bot.questions import analyse, content_words, question_type
         ("Qual cargo Luiz Paulo Rosenberg assumiu ao voltar ao Corinthians?", "role"),
         ("O que o Kremlin disse sobre as acusações?", "what"),
         ("shoygu kim meeting", "other"),
+        ("What satellite was used when Sky digital was launched?", "what"),
+        ("Em que hospital a atriz Rogéria estava internada quando morreu?", "where"),
         ("Why did the WHO classify the whole state of São Paulo as a risk area?", "why"),
         ("Which Hamas leader called for a new intifada?", "who"),
     ],
