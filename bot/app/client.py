@@ -18,6 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -33,6 +34,10 @@ log = logging.getLogger(__name__)
 
 #: Every message the bot sends pings nobody, whatever an article says.
 NO_MENTIONS = discord.AllowedMentions.none()
+
+# The bot never joins voice: discord.py's warnings about missing voice libraries are noise here.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
 
 EXTENSIONS = ("bot.app.exts.ask", "bot.app.exts.browse", "bot.app.exts.admin", "bot.app.exts.meta")
 TREE_HASH_FILE = "command_tree.hash"
@@ -304,6 +309,9 @@ def run(settings: Settings, *, bot: BriefingBot | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         log.info("stopped")
+    except (aiohttp.ClientError, OSError) as exc:
+        log.error("cannot reach Discord (%s): check the network connection and try again", exc)
+        return 1
     except Exception:
         log.exception("the bot stopped after an error")
         return 1
