@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 
+import discord.http
 import pytest
 
 from bot.app import run
@@ -501,3 +502,13 @@ async def test_run_with_missing_corpus_folder_says_so(fake: FakeDiscord, setting
     assert await asyncio.to_thread(run, missing) == 2
     record = errors.expect("no-such-folder")
     assert "corpus:" in record.getMessage() and record.exc_info is None
+
+
+async def test_run_when_discord_is_unreachable_says_so(settings: Settings, errors: ErrorTrap,
+                                                       monkeypatch: pytest.MonkeyPatch, unused_tcp_port: int) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", TOKEN)
+    # Nothing listens on this loopback port: login fails to connect, as it does without a network.
+    monkeypatch.setattr(discord.http.Route, "BASE", f"http://127.0.0.1:{unused_tcp_port}/api/v10")
+    assert await asyncio.to_thread(run, settings) == 1
+    record = errors.expect("cannot reach Discord")
+    assert record.exc_info is None
