@@ -53,7 +53,8 @@ _NUMBER = re.compile(
     r"\d|\b(mil|milh[oõ]es|milh[aã]o|bilh[oõ]es|bilh[aã]o|dezenas|centenas|thousand|million|billion)\b"
 )
 _NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-ZÀ-Ý][a-zà-ÿ]+")
-_PLACE = re.compile(r"\b([Ee]m|[Nn][oa]s?|[Nn]um|[Nn]uma|[Ii]n|[Aa]t)\s+[A-ZÀ-Ý]")
+_PLACE = re.compile(r"\b(?:[Ee]m|[Nn][oa]s?|[Nn]um|[Nn]uma|[Ii]n|[Aa]t)\s+([A-ZÀ-Ý][\w-]*)")
+_NUMERAL = re.compile(r"\d+")
 _TIME = re.compile(
     r"\b(segunda|terça|quarta|quinta|sexta|sábado|domingo|ontem|hoje|amanhã|janeiro|fevereiro|março|abril|maio|"
     r"junho|julho|agosto|setembro|outubro|novembro|dezembro|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
@@ -542,6 +543,7 @@ class Answerer:
             scored.append(_Scored(hit, covered / total_idf, 0.0, timely, frozenset(tokens)))
         support = self._support(concepts, scored)
         pairs = _word_pairs(phrasing)
+        asked = {*analyse(q.text, None), *analyse(phrasing, None)}
         for item in scored:
             s = item.hit.sentence
             backing = support[s.article_id]
@@ -549,7 +551,7 @@ class Answerer:
                 item.coverage = max(item.coverage, backing)  # a byline speaks for its whole article
             item.confidence = (1 - _SUPPORT_SHARE) * item.coverage + _SUPPORT_SHARE * backing
             item.score = (
-                0.6 * item.coverage + 0.25 * (item.hit.score / top_bm25) + fit_weight * self._fits(q, s)
+                0.6 * item.coverage + 0.25 * (item.hit.score / top_bm25) + fit_weight * self._fits(q, s, asked)
                 + _PHRASE_WEIGHT * _shared_share(pairs, _word_pairs(s.text))
             )
             if len(s.text.split()) < 6:
@@ -623,8 +625,12 @@ class Answerer:
         return named or int(written[:4]) <= int(time[:4]) + 1
 
     @staticmethod
-    def _fits(q: Question, s: Sentence) -> float:
-        """How well a sentence carries the kind of answer asked for (0..1)."""
+    def _fits(q: Question, s: Sentence, asked: set[str]) -> float:
+        """How well a sentence carries the kind of answer asked for (0..1).
+
+        ``asked`` holds the folded words of the question (and its translation): a name, place or
+        number the question itself gives is not an answer to it.
+        """
         asks = q.asks
         if asks == "when":
             if s.when:
@@ -637,11 +643,13 @@ class Answerer:
         if asks == "role":
             return 1.0 if _ROLE.search(s.text) else 0.0
         if asks in ("how_many", "how_much"):
-            return 1.0 if _NUMBER.search(s.text) else 0.0
+            if any(n.group() not in asked for n in _NUMERAL.finditer(s.text)):
+                return 1.0
+            return 0.6 if _NUMBER.search(s.text) else 0.0
         if asks == "who":
-            return 1.0 if _NAME.search(s.text) else 0.3
+            return 1.0 if any(fold(n.group()) not in asked for n in _NAME.finditer(s.text)) else 0.3
         if asks == "where":
-            return 1.0 if _PLACE.search(s.text) else 0.2
+            return 1.0 if any(fold(p.group(1)) not in asked for p in _PLACE.finditer(s.text)) else 0.2
         if asks == "why":
             return 1.0 if _CAUSE.search(s.text) else 0.2
         if _SPEECH_QUESTION.search(q.text):
