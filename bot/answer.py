@@ -53,7 +53,10 @@ _NUMBER = re.compile(
     r"\d|\b(mil|milh[oõ]es|milh[aã]o|bilh[oõ]es|bilh[aã]o|dezenas|centenas|thousand|million|billion)\b"
 )
 _NAME = re.compile(r"(?<!^)(?<![.!?] )\b[A-ZÀ-Ý][a-zà-ÿ]+")
-_PLACE = re.compile(r"\b(?:[Ee]m|[Nn][oa]s?|[Nn]um|[Nn]uma|[Ii]n|[Aa]t)\s+([A-ZÀ-Ý][\w-]*)")
+_PLACE = re.compile(
+    r"\b(?:[Ee]m|[Nn][oa]s?|[Nn]um|[Nn]uma|[Ii]n|[Aa]t|(?:cidade|estado|província|região|bairro|city|town|"
+    r"province|region) d[aeo]s?)\s+([A-ZÀ-Ý][\w-]*)"
+)
 _NUMERAL = re.compile(r"\d+")
 _TIME = re.compile(
     r"\b(segunda|terça|quarta|quinta|sexta|sábado|domingo|ontem|hoje|amanhã|janeiro|fevereiro|março|abril|maio|"
@@ -543,7 +546,7 @@ class Answerer:
             scored.append(_Scored(hit, covered / total_idf, 0.0, timely, frozenset(tokens)))
         support = self._support(concepts, scored)
         pairs = _word_pairs(phrasing)
-        asked = {*analyse(q.text, None), *analyse(phrasing, None)}
+        asked = {*analyse(q.text, None), *analyse(phrasing, None), *(w for c in concepts for w in c.words)}
         for item in scored:
             s = item.hit.sentence
             backing = support[s.article_id]
