@@ -59,9 +59,13 @@ class Translator:
         return result or None
 
 
-@lru_cache(maxsize=1)
 def translator(enabled: bool = True) -> Translator:
-    """The process-wide translator; logs once when translation is unavailable."""
+    """The process-wide translator (one, however it is asked for); logs once when unavailable."""
+    return _translator(bool(enabled))
+
+
+@lru_cache(maxsize=2)
+def _translator(enabled: bool) -> Translator:
     if not enabled:
         return Translator(None)
     try:

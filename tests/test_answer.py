@@ -194,3 +194,10 @@ def test_no_answer_offers_close_matches_or_topics(seed_answerer: Answerer) -> No
     result = seed_answerer.ask("Who won the 2022 football World Cup?")
     assert not result.confident
     assert result.suggestions and "Coreia do Norte" in result.suggestions
+
+
+def test_one_translator_per_process() -> None:
+    from bot.translate import translator
+
+    assert translator() is translator(True) is translator(enabled=True)
+    assert not translator(False).available
