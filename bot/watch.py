@@ -211,64 +211,31 @@ class CorpusWatcher:
             return
         self._stop.clear()
         log.info("watching %s for changes (mode %s)", self.folder, self.settings.mode)
+        await self._watch()
+
+    async def _watch(self) -> None:
         if self.settings.mode == "watch" and await self._await_events():
             return
         await self._await_polls()
 
-    # -- thread variant ---------------------------------------------------------------------------
-
     def _run_thread(self) -> None:
+        """The background thread: the same watching, in an event loop of its own."""
         try:
-            if self.settings.mode == "watch" and self._watch_events():
-                return
-            self._watch_polls()
+            asyncio.run(self._watch())
         except Exception:  # the thread must not die silently
             log.exception("corpus watcher stopped after an unexpected error")
 
-    def _watch_events(self) -> bool:
-        """Event loop over ``watchfiles.watch``. False when events are unavailable (fall back)."""
-        try:
-            for changes in watchfiles.watch(
-                self.filter.folder, watch_filter=self.filter, stop_event=self._stop, **self._watch_options()
-            ):
-                if self._stop.is_set():
-                    break
-                log.debug("corpus events: %s", changes)
-                self._refresh({Path(path) for _, path in changes})
-        except (OSError, RuntimeError) as exc:
-            if self._stop.is_set():
-                return True
-            log.warning("filesystem events unavailable for %s (%s); polling instead", self.folder, exc)
-            return False
-        return True
-
-    def _watch_polls(self) -> None:
-        last = scan_signatures(self.filter)
-        while not self._stop.wait(self.settings.poll_seconds):
-            current = scan_signatures(self.filter)
-            if current == last:
-                continue
-            current = self._settle(current, self._stop.wait)
-            if self._stop.is_set():
-                return
-            log.debug("corpus scan: %d added, %d changed, %d removed", *describe_changes(last, current))
-            changed = self._changed_paths(last, current)
-            last = current
-            self._refresh(changed)
-
-    def _settle(self, current: Signatures, sleep: Callable[[float], object]) -> Signatures:
+    def _settle(self, current: Signatures) -> Signatures:
         """Wait until two scans ``debounce_ms`` apart agree, so a burst is picked up once."""
         delay = self.settings.debounce_ms / 1000
         deadline = time.monotonic() + max(2.0, 4 * delay)
         while delay > 0 and time.monotonic() < deadline and not self._stop.is_set():
-            sleep(delay)
+            self._stop.wait(delay)
             again = scan_signatures(self.filter)
             if again == current:
                 break
             current = again
         return current
-
-    # -- asyncio variant --------------------------------------------------------------------------
 
     async def _await_events(self) -> bool:
         try:
@@ -296,7 +263,7 @@ class CorpusWatcher:
             if current == last:
                 continue
             # _settle blocks while it waits, so it runs in the worker thread too.
-            current = await asyncio.to_thread(self._settle, current, time.sleep)
+            current = await asyncio.to_thread(self._settle, current)
             changed = self._changed_paths(last, current)
             last = current
             await asyncio.to_thread(self._refresh, changed)
