@@ -149,20 +149,25 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.watch import CorpusWatcher
+
     answerer = _answerer(settings)
     print(f"briefing-bot: {answerer.article_count} articles, {answerer.sentence_count} sentences. "
           "Ask a question (Ctrl-D to quit).")
     read = _line_reader(settings)
-    while True:
-        try:
-            question = read()
-        except (EOFError, KeyboardInterrupt):
-            print()
-            return 0
-        if not question.strip():
-            continue
-        answerer.refresh()
-        print(format_result(answerer.ask(question)))
+    watcher = CorpusWatcher(answerer, settings.corpus, settings.watch, ignore=(settings.index_dir,))
+    watcher.start()  # articles dropped into the corpus while chatting are answerable at once
+    try:
+        while True:
+            try:
+                question = read()
+            except (EOFError, KeyboardInterrupt):
+                print()
+                return 0
+            if question.strip():
+                print(format_result(answerer.ask(question)))
+    finally:
+        watcher.stop()
 
 
 def _line_reader(settings: Settings):
