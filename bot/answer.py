@@ -468,12 +468,12 @@ class Answerer:
         fit_weight = 0.35 if q.asks in TYPED_ANSWERS else 0.2
         time_weight = max(c.idf for c in concepts) if q.times else 0.0
         total_idf = sum(c.idf for c in concepts) + time_weight * len(q.times)
-        prefixes = [{t[:_PREFIX] for t in c.terms if len(t) > _PREFIX} for c in concepts]
+        prefixes = [{_prefix(t) for t in c.terms if len(t) >= _PREFIX} for c in concepts]
         scored = []
         for hit in hits:
             s = hit.sentence
             tokens = _sentence_terms(s.text, self._lang_of(s.article_id))
-            token_prefixes = {t[:_PREFIX] for t in tokens if len(t) > _PREFIX}
+            token_prefixes = {_prefix(t) for t in tokens if len(t) >= _PREFIX}
             title = self._title_terms(s.article_id)
             before_cache: list[set[str]] = []
             covered = 0.0
@@ -638,6 +638,11 @@ def _terms(text: str) -> set[str]:
     """
     stems = {t for t in (*analyse(text, "pt"), *analyse(text, "en")) if len(t) >= 4}
     return stems | set(analyse(text, None))
+
+
+def _prefix(word: str) -> str:
+    """The part of a word that inflection leaves alone: five letters, four of a five-letter word."""
+    return word[:_PREFIX] if len(word) > _PREFIX else word[: _PREFIX - 1]
 
 
 def _word_pairs(text: str) -> set[tuple[str, str]]:
