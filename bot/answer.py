@@ -60,7 +60,8 @@ _UNKNOWN_TRANSLATED = 0.3
 _PHRASE_WEIGHT = 0.3
 #: Proper names, acronyms and numbers in a question (not its capitalised first word).
 _PROPER = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-ZÀ-Ý][\w'-]*|\b\w*\d\w*")
-#: Words sharing this many first letters count as the same word when the stemmer missed it.
+#: Words sharing this many first letters (four for five-letter words) count as the same word when the
+#: stemmer missed it ("pagou" and "pagos").
 _PREFIX = 5
 
 
