@@ -201,3 +201,18 @@ def test_one_translator_per_process() -> None:
 
     assert translator() is translator(True) is translator(enabled=True)
     assert not translator(False).available
+
+
+def test_a_date_the_corpus_cannot_know_is_not_answered(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "eleicao.txt").write_text(
+        "---\ndate: 2018-03-10\n---\n\n"
+        "O candidato Joaquim Barreto venceu a eleição municipal de Pelotas com 60% dos votos.\n",
+        encoding="utf-8",
+    )
+    answerer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    assert answerer.ask("Quem venceu a eleição municipal de Pelotas em março de 2018?").confident
+    # Written in March 2018, the article cannot report an October 2018 result, nor today's.
+    assert not answerer.ask("Quem venceu a eleição municipal de Pelotas em outubro de 2018?").confident
+    assert not answerer.ask("Quem venceu hoje a eleição municipal de Pelotas?").confident
