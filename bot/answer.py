@@ -412,8 +412,8 @@ class Answerer:
     def _concepts(self, q: Question, translated: str | None) -> list[_Concept]:
         """What the question is about: one concept per content word, with its alternatives."""
         words = list(content_words(translated)) if translated else []
-        translated_words = primary = set(words)
-        names = [w for w in q.terms if w not in primary]
+        translated_words = set(words)
+        names = [w for w in q.terms if w not in translated_words]
         if translated:
             original_names = {fold(m.group()) for m in _PROPER.finditer(q.text)}
             names = [w for w in names if w in original_names]
