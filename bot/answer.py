@@ -267,7 +267,7 @@ class Answerer:
     def _derive(self) -> None:
         """Recompute what depends on the catalog: its language now, autocomplete when next asked."""
         langs = Counter(e.info.lang for e in self._catalog.entries.values())
-        self._derived = {"lang": langs.most_common(1)[0][0] if langs else "pt", "suggester": None}
+        self._derived = {"lang": langs.most_common(1)[0][0] if langs else "pt", "langs": langs, "suggester": None}
 
     def _suggester(self) -> Suggester:
         suggester = self._derived.get("suggester")
@@ -338,8 +338,7 @@ class Answerer:
         q = analyse_question(question)
         limit = limit or self._settings.answers.max_quotes
         translated = self._translation(q)
-        concepts = self._concepts(q, translated)
-        scored = self._rank(q, concepts, self._settings.answers.candidates, translated or question)
+        scored = self._candidates(q, translated, self._settings.answers.candidates)
         answers = self._answers(scored, limit)
         suggestions: tuple[str, ...] = ()
         if not answers or not answers[0].confident:
@@ -351,10 +350,23 @@ class Answerer:
         if not terms or not terms.strip():
             raise ValueError("the search terms are empty")
         q = analyse_question(" ".join(terms.split()))
-        translated = self._translation(q)
-        concepts = self._concepts(q, translated)
-        scored = self._rank(q, concepts, max(self._settings.answers.candidates, limit * 4), translated or q.text)
+        scored = self._candidates(q, self._translation(q), max(self._settings.answers.candidates, limit * 4))
         return self._answers(scored, limit)
+
+    def _candidates(self, q: Question, translated: str | None, count: int) -> list[_Scored]:
+        """Ranked candidates for a question, in the corpus language and, when some articles are
+        written in the question's own language, in that language too (each sentence is scored
+        against the wording of its own language; the best score of a sentence wins)."""
+        scored = self._rank(q, self._concepts(q, translated), count, translated or q.text)
+        if not translated or not self._derived["langs"].get(q.lang):
+            return scored
+        best: dict[tuple[str, int], _Scored] = {}
+        own = self._rank(q, self._concepts(q, None), count, q.text)
+        for item in (*scored, *(i for i in own if self._lang_of(i.hit.sentence.article_id) == q.lang)):
+            key = (item.hit.sentence.article_id, item.hit.sentence.position)
+            if key not in best or item.score > best[key].score:
+                best[key] = item
+        return sorted(best.values(), key=lambda x: x.score, reverse=True)
 
     def _translation(self, q: Question) -> str | None:
         target = self.corpus_lang

@@ -216,3 +216,17 @@ def test_a_date_the_corpus_cannot_know_is_not_answered(tmp_path: Path) -> None:
     # Written in March 2018, the article cannot report an October 2018 result, nor today's.
     assert not answerer.ask("Quem venceu a eleição municipal de Pelotas em outubro de 2018?").confident
     assert not answerer.ask("Quem venceu hoje a eleição municipal de Pelotas?").confident
+
+
+def test_mixed_language_corpus_answers_from_either_language(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "wire-en.md").write_text(
+        "---\ntitle: Lavrov arrives in Pyongyang\ndate: 2023-10-18\nlang: en\n---\n\n"
+        "The White House said on Friday that North Korea had delivered more than 1,000 containers "
+        "of military equipment to Russia.\n",
+        encoding="utf-8",
+    )
+    answerer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    english = answerer.ask("How many containers of military equipment did North Korea deliver to Russia?")
+    portuguese = answerer.ask("Quantos contêineres a Coreia do Norte enviou para a Rússia?")
+    assert {a.article.id for a in english.answers if a.confident} >= {"wire-en.md"}
+    assert "mais de 1.000 contêineres" in portuguese.answers[0].text
