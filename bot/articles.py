@@ -720,8 +720,9 @@ def _first_sentence_title(text: str) -> str:
 # --------------------------------------------------------------------------- loading one file
 
 
-def _relative_id(path: Path, root: Path) -> str:
-    """``path`` relative to ``root`` with POSIX separators (the whole path if not under root)."""
+def relative_id(path: Path, root: Path) -> str:
+    """The id of the article file ``path``: relative to ``root``, POSIX separators (the whole path
+    if it is not under ``root``)."""
     text, prefix = str(path), str(root) + os.sep
     if text.startswith(prefix):  # the common case, without pathlib's slow parsing
         return text[len(prefix):].replace(os.sep, "/")
@@ -757,7 +758,7 @@ def load_article(
     Problems are logged as one WARNING on ``bot.articles`` naming the file.
     """
     path = Path(path)
-    article_id = _relative_id(path, Path(root))
+    article_id = relative_id(path, Path(root))
     try:
         article, problems, notes = _load(path, article_id, _rules_for(boilerplate))
     except _Unloadable as exc:
@@ -886,7 +887,7 @@ def _walk(root: Path, on_skip: Callable[[Path, str], None]) -> list[Path]:
                 found.append(path)
             elif entry.is_symlink() and _is_symlink_loop(path):
                 on_skip(path, "symlink loop")
-    found.sort(key=lambda p: _relative_id(p, root))
+    found.sort(key=lambda p: relative_id(p, root))
     return found
 
 
@@ -953,7 +954,7 @@ def load_folder(
 
     def report(path: Path, reason: str) -> None:
         log.warning("%s: skipped: %s", path, reason)
-        skipped.append(Skipped(_relative_id(path, root), reason))
+        skipped.append(Skipped(relative_id(path, root), reason))
 
     files = _walk(root, report)
     articles: list[Article] = []

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.articles import ARTICLE_SUFFIXES, file_signature, iter_article_files, load_article
+from bot.articles import ARTICLE_SUFFIXES, file_signature, iter_article_files, load_article, relative_id
 from bot.catalog import Catalog, Entry
 from bot.index import SentenceIndex
 from bot.language import STOPWORDS, fold
@@ -72,23 +72,13 @@ def _article_files(paths: Collection[Path], root: Path) -> dict[str, Path] | Non
     """Article ids of the changed ``paths``; None when a folder changed (then the folder is walked)."""
     named: dict[str, Path] = {}
     for path in paths:
-        article_id = _relative(Path(path), root)
+        article_id = relative_id(Path(path), root)
         if Path(path).is_dir() or not article_id.lower().endswith(ARTICLE_SUFFIXES) or article_id == str(path):
             return None
         if any(part.startswith((".", "#")) for part in article_id.split("/")):
             continue  # hidden: never part of the corpus
         named[article_id] = Path(path)
     return named
-
-
-def _relative(path: Path, root: Path) -> str:
-    """``path`` relative to ``root``, POSIX separators; ``str(path)`` when it is not under ``root``."""
-    for candidate, base in ((path, root), (Path(os.path.abspath(path)), Path(os.path.abspath(root)))):
-        try:
-            return candidate.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return str(path)
 
 
 def names_of(sentences: Iterable[Sentence], limit: int = 8) -> tuple[str, ...]:
@@ -109,7 +99,7 @@ def names_of(sentences: Iterable[Sentence], limit: int = 8) -> tuple[str, ...]:
 
 def prepare(path: Path, root: Path, boilerplate: Mapping[str, Any] | None) -> Prepared:
     """Read one file into indexable sentences; never raises."""
-    article_id = _relative(path, root)
+    article_id = relative_id(path, root)
     try:
         signature = file_signature(path)
     except OSError as exc:
@@ -181,12 +171,12 @@ def update_index(
     unwalked: list[Skipped] = []
 
     def walk_skip(path: Path, reason: str) -> None:
-        unwalked.append(Skipped(_relative(path, root), reason))
+        unwalked.append(Skipped(relative_id(path, root), reason))
 
     known = set(catalog.entries) | set(catalog.skipped)
     named = _article_files(paths, root) if paths is not None else None
     if named is None:
-        current = {_relative(p, root): p for p in iter_article_files(root, walk_skip)}
+        current = {relative_id(p, root): p for p in iter_article_files(root, walk_skip)}
         removed = sorted(known - set(current))
     else:
         current = {article_id: p for article_id, p in named.items() if p.is_file()}
