@@ -936,8 +936,9 @@ def main_date(mentions: Sequence[DateMention]) -> str | None:
     return None
 
 
-def weekday_label(value: str, lang: str = "en") -> str:
-    """A resolved value for people: ``Wednesday 18 October 2023`` / ``quarta-feira, 18 de outubro de 2023``.
+def weekday_label(value: str, lang: str = "en", weekday: bool = True) -> str:
+    """A resolved value for people: ``Wednesday 18 October 2023`` / ``quarta-feira, 18 de outubro de 2023``
+    (``18 October 2023`` / ``18 de outubro de 2023`` without the ``weekday``).
 
     Months read ``October 2023`` / ``outubro de 2023``; years and unreadable values come back as given.
     """
@@ -950,5 +951,7 @@ def weekday_label(value: str, lang: str = "en") -> str:
     if day is None:
         return f"{month_name} de {anchor.year}" if pt else f"{month_name} {anchor.year}"
     if pt:
-        return f"{_PT_WEEKDAYS[day.weekday()]}, {day.day} de {month_name} de {anchor.year}"
-    return f"{_EN_WEEKDAYS[day.weekday()]} {day.day} {month_name} {anchor.year}"
+        date_text = f"{day.day} de {month_name} de {anchor.year}"
+        return f"{_PT_WEEKDAYS[day.weekday()]}, {date_text}" if weekday else date_text
+    date_text = f"{day.day} {month_name} {anchor.year}"
+    return f"{_EN_WEEKDAYS[day.weekday()]} {date_text}" if weekday else date_text

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord import app_commands
 
+from bot.dates import weekday_label
 from bot.records import ArticleInfo, Sentence
 
 if TYPE_CHECKING:
@@ -37,10 +38,6 @@ NOT_FOUND = "I couldn't find this in the corpus."
 ELLIPSIS = "…"
 COLOUR = discord.Colour.from_rgb(46, 134, 193)
 
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 _TITLE_ROOM = 150  # characters of an article title shown in a source line
 _URL_ROOM = 400  # longer links are left out of source lines rather than eating a message
 _ALSO_IN_SHOWN = 3
@@ -114,16 +111,7 @@ def code(text: str) -> str:
 
 def format_date(iso: str | None) -> str | None:
     """An ISO date of any precision as words: "18 October 2023", "October 2023", "1991"."""
-    if not iso:
-        return None
-    match = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", iso.strip())
-    if not match:
-        return iso
-    year, month, day = match.groups()
-    if month is None or not 1 <= int(month) <= 12:
-        return year
-    name = _MONTHS[int(month) - 1]
-    return f"{int(day)} {name} {year}" if day else f"{name} {year}"
+    return weekday_label(iso.strip(), "en", weekday=False) if iso else None
 
 
 def _safe_url(url: str | None) -> str | None:
