@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +32,12 @@ log = logging.getLogger(__name__)
 SCHEMA_VERSION = 2
 
 STEM_LANGUAGES = {"pt": "portuguese", "en": "english"}
+#: How long an update waits for another process that is writing the same index (seconds).
+WRITER_WAIT = 60.0
+
+
+class IndexBusyError(RuntimeError):
+    """Another process kept the index's writer lock for longer than ``WRITER_WAIT``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +148,19 @@ class TantivyIndex:
     # -- updates ---------------------------------------------------------------------------
 
     def _open_writer(self) -> tantivy.IndexWriter:
-        if self._writer is None:
-            self._writer = self._index.writer(heap_size=256_000_000, num_threads=2)
+        """The index writer; waits (up to ``WRITER_WAIT`` s) while another process holds it."""
+        deadline = time.monotonic() + WRITER_WAIT
+        while self._writer is None:
+            try:
+                self._writer = self._index.writer(heap_size=256_000_000, num_threads=2)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise IndexBusyError(
+                        f"{self.path}: another process is updating this index; try again when it is done"
+                    ) from exc
+                time.sleep(0.2)
         return self._writer
 
     def replace_article(self, article_id: str, lang: str, sentences: Sequence[Sentence]) -> None:

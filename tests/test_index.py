@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.index import TantivyIndex, WeightedTerm, analyse, open_index
+from bot.index import IndexBusyError, TantivyIndex, WeightedTerm, analyse, open_index
 from bot.records import Sentence
 
 LAVROV = "O ministro russo Serguei Lavrov chegou à Coreia do Norte nesta quarta-feira (18)."
@@ -80,3 +80,17 @@ def test_clear_and_backend_registry(tmp_path: Path) -> None:
     assert index.size == 0
     with pytest.raises(ValueError, match="unknown index backend 'elastic'"):
         open_index("elastic", tmp_path / "other")
+
+
+def test_a_second_writer_waits_then_says_the_index_is_busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.index
+
+    first, second = TantivyIndex(tmp_path / "ix"), TantivyIndex(tmp_path / "ix")
+    first.replace_article("a.txt", "pt", sentences("a.txt", LAVROV))  # holds the writer lock
+    monkeypatch.setattr(bot.index, "WRITER_WAIT", 0.5)
+    with pytest.raises(IndexBusyError, match="another process is updating this index"):
+        second.replace_article("b.txt", "pt", sentences("b.txt", CONTAINERS))
+    first.commit()  # releases the lock: the second writer gets it now
+    second.replace_article("b.txt", "pt", sentences("b.txt", CONTAINERS))
+    second.commit()
+    assert second.size == 2
