@@ -205,7 +205,7 @@ def format_result(result: Result, *, max_quotes: int, glosses: Mapping[str, str]
 
     ``glosses`` maps a quoted sentence to its English translation (computed by the caller).
     Confident answers are quoted (at most ``max_quotes``); otherwise the reply says the corpus
-    has no answer, lists the close matches and shows the closest passage, marked as unsure.
+    has no answer and lists the close matches (or the corpus's topics), quoting nothing.
     """
     glosses = glosses or {}
     if result.confident:
@@ -225,11 +225,7 @@ def format_result(result: Result, *, max_quotes: int, glosses: Mapping[str, str]
         if result.suggestions:
             names = ", ".join(escape(truncate(s, 100)) for s in result.suggestions[:10])
             header += f"\nClose matches: {names}"
-        blocks = []
-        if result.answers:
-            closest = result.answers[0]
-            blocks.append("The closest passage I found (low confidence):\n" + quote_block(
-                closest, gloss=glosses.get(closest.text), limit=limit - 60))
+        blocks = []  # an unsure passage is not quoted: that would be quoting noise
     return pack_blocks(([header] if header else []) + blocks, limit)
 
 
