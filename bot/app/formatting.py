@@ -224,7 +224,7 @@ def format_result(result: Result, *, max_quotes: int, glosses: Mapping[str, str]
         header = NOT_FOUND
         if result.suggestions:
             names = ", ".join(escape(truncate(s, 100)) for s in result.suggestions[:10])
-            header += f"\nClose matches: {names}"
+            header += f"\nClose matches or topics: {names}"
         blocks = []  # an unsure passage is not quoted: that would be quoting noise
     return pack_blocks(([header] if header else []) + blocks, limit)
 

@@ -167,7 +167,7 @@ def test_no_answer_says_so_and_lists_close_matches() -> None:
     unsure = answer("Uma frase vagamente parecida.", confident=False)
     text = "\n".join(format_result(result(unsure, suggestions=("Serguei Lavrov", "Pyongyang")), max_quotes=3))
     assert text.startswith(NOT_FOUND)
-    assert "Close matches: Serguei Lavrov, Pyongyang" in text
+    assert "Close matches or topics: Serguei Lavrov, Pyongyang" in text
     assert "Uma frase vagamente parecida." not in text  # an unsure passage is not quoted
     assert format_result(result(), max_quotes=3) == [NOT_FOUND]
 
