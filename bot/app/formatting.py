@@ -172,8 +172,8 @@ def source_line(info: ArticleInfo, also_in: Sequence[ArticleInfo] = (), room: in
 
 
 def wants_gloss(result: Result, answer: Answer) -> bool:
-    """True when an English question is answered by a quote in another language."""
-    return result.lang == "en" and answer.article.lang not in ("en", "und", "")
+    """True when an English question is answered by a quote (a confident answer) in another language."""
+    return answer.confident and result.lang == "en" and answer.article.lang not in ("en", "und", "")
 
 
 def quote_block(answer: Answer, *, gloss: str | None = None, show_when: bool = True,
