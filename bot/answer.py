@@ -152,6 +152,14 @@ class _Scored:
     confidence: float = 0.0
 
 
+def _stamp(path: Path | None) -> int | None:
+    """A file's modification time (ns), None when it does not exist."""
+    try:
+        return path.stat().st_mtime_ns if path is not None else None
+    except OSError:
+        return None
+
+
 def _corpus_key(corpus: Path) -> str:
     resolved = str(corpus.resolve())
     name = re.sub(r"[^\w.-]+", "-", corpus.resolve().name) or "corpus"
@@ -172,6 +180,7 @@ class Answerer:
         self._refresh_lock = threading.Lock()
         self._save_lock = threading.Lock()
         self._saved: Catalog | None = None
+        self._disk_stamp = _stamp(catalog_path)
         self._translator: Translator = translator(settings.answers.translate)
         if self._translator.available:
             threading.Thread(target=self._translator.warm_up, name="translator-warm-up", daemon=True).start()
@@ -258,11 +267,33 @@ class Answerer:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 catalog.save(path)
                 self._saved = catalog
+                self._disk_stamp = _stamp(path)
 
         saver = threading.Thread(target=write, name="catalog-save")
         saver.start()
         if wait:
             saver.join()
+
+    def _follow_disk(self) -> None:
+        """Pick up what another process (a second shard, ``briefing-bot index``) committed.
+
+        Its catalog write is the signal: one stat per question. Skipped while this process is
+        refreshing (its own commit is on the way).
+        """
+        path = self._catalog_path
+        stamp = _stamp(path)
+        if path is None or stamp == self._disk_stamp or not self._refresh_lock.acquire(blocking=False):
+            return
+        try:
+            catalog = Catalog.load(path, self._catalog.corpus)
+            if catalog is not None:
+                self._index.reload()
+                self._catalog = catalog
+                self._derive()
+                log.info("picked up the index another process updated (%d articles)", len(catalog.entries))
+            self._disk_stamp = stamp
+        finally:
+            self._refresh_lock.release()
 
     def _derive(self) -> None:
         """Recompute what depends on the catalog: its language now, autocomplete when next asked."""
@@ -335,6 +366,7 @@ class Answerer:
         if not question or not question.strip():
             raise ValueError("the question is empty")
         question = " ".join(question.split())
+        self._follow_disk()
         q = analyse_question(question)
         limit = limit or self._settings.answers.max_quotes
         translated = self._translation(q)
@@ -349,6 +381,7 @@ class Answerer:
         """The best matching sentences for free-text terms, no confidence cut."""
         if not terms or not terms.strip():
             raise ValueError("the search terms are empty")
+        self._follow_disk()
         q = analyse_question(" ".join(terms.split()))
         scored = self._candidates(q, self._translation(q), max(self._settings.answers.candidates, limit * 4))
         return self._answers(scored, limit)

@@ -75,6 +75,9 @@ class SentenceIndex(Protocol):
     def rollback(self) -> None:
         """Drop staged changes; the committed index keeps answering."""
 
+    def reload(self) -> None:
+        """See what another process committed since this one last looked."""
+
     def search(self, terms: Sequence[WeightedTerm], limit: int) -> list[Hit]:
         """The best ``limit`` sentences for a bag of weighted words, best first."""
 
@@ -192,6 +195,10 @@ class TantivyIndex:
         writer, self._writer = self._writer, None
         writer.commit()
         writer.wait_merging_threads()
+        self.reload()
+
+    def reload(self) -> None:
+        """Search the latest commit, this process's or another's."""
         self._index.reload()
         with self._lock:
             self._searcher = self._index.searcher()

@@ -1,6 +1,7 @@
 """Answering over the bundled corpus: quality, confidence, duplicates, live updates."""
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -230,3 +231,16 @@ def test_mixed_language_corpus_answers_from_either_language(corpus: Path, tmp_pa
     portuguese = answerer.ask("Quantos contêineres a Coreia do Norte enviou para a Rússia?")
     assert {a.article.id for a in english.answers if a.confident} >= {"wire-en.md"}
     assert "mais de 1.000 contêineres" in portuguese.answers[0].text
+
+
+def test_a_second_process_sees_what_the_first_committed(corpus: Path, tmp_path: Path) -> None:
+    writer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    reader = Answerer.from_folder(corpus, index_dir=tmp_path / "index")  # e.g. another shard, watch off
+    (corpus / "novo.txt").write_text("O goleiro Zebedeu Quaresma defendeu três pênaltis.\n", encoding="utf-8")
+    writer.refresh()  # commits the index, then writes its catalog in the background
+    deadline = time.monotonic() + 10
+    while reader.article("novo.txt") is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        answers = reader.ask("Quantos pênaltis Zebedeu Quaresma defendeu?").answers
+    assert reader.article("novo.txt") is not None
+    assert answers and "Zebedeu" in answers[0].text
