@@ -346,27 +346,25 @@ def _pickup_round(
         if refresh:
             answerer.refresh()
 
+    def timed(text: str | None, done: Callable[[], bool]) -> float | None:
+        """Seconds from landing ``text`` (None: deleting the file) until ``done()`` holds."""
+        start = time.perf_counter()
+        land(text)
+        found = _wait_until(done)
+        return None if found is None else round(time.perf_counter() - start, 3)
+
     timings: dict[str, float | bool | None] = {}
     first = invented_name(rng)
     text, question = pickup_article(first)
-    start = time.perf_counter()
-    land(text)
-    found = _wait_until(lambda: _answered_by(answerer, question, first))
-    timings["added_s"] = None if found is None else round(time.perf_counter() - start, 3)
+    timings["added_s"] = timed(text, lambda: _answered_by(answerer, question, first))
 
     time.sleep(0.05)  # a later mtime, as any real edit has
     second = invented_name(rng)
     text, question2 = pickup_article(second)
-    start = time.perf_counter()
-    land(text)
-    found = _wait_until(lambda: _answered_by(answerer, question2, second))
-    timings["changed_s"] = None if found is None else round(time.perf_counter() - start, 3)
+    timings["changed_s"] = timed(text, lambda: _answered_by(answerer, question2, second))
     timings["old_text_gone"] = not _answered_by(answerer, question, first)
 
-    start = time.perf_counter()
-    land(None)
-    gone = _wait_until(lambda: not _answered_by(answerer, question2, second))
-    timings["removed_s"] = None if gone is None else round(time.perf_counter() - start, 3)
+    timings["removed_s"] = timed(None, lambda: not _answered_by(answerer, question2, second))
     return timings
 
 
