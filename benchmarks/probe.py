@@ -175,7 +175,7 @@ def task_build(spec: dict[str, Any]) -> dict[str, Any]:
     shutil.rmtree(index_dir, ignore_errors=True)
     memory = TreeMemory()
     start = time.perf_counter()
-    from bot.answer import Answerer
+    from bot.answering import Answerer
 
     imported = time.perf_counter()
     answerer = Answerer.from_folder(spec["corpus"], index_dir=index_dir)
@@ -197,7 +197,7 @@ def task_serve(spec: dict[str, Any]) -> dict[str, Any]:
     """Warm start, no-op refresh, latency per language, accuracy, pick-up."""
     memory = TreeMemory()
     start = time.perf_counter()
-    from bot.answer import Answerer
+    from bot.answering import Answerer
     from bot.translate import translator
 
     imported = time.perf_counter()

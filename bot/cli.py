@@ -63,7 +63,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def _answerer(settings: Settings):  # -> Answerer, imported lazily so `--help` stays fast
-    from bot.answer import Answerer
+    from bot.answering import Answerer
 
     if not settings.corpus.is_dir():
         raise UsageError(
@@ -132,7 +132,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.answer import Answerer
+    from bot.answering import Answerer
 
     if not settings.corpus.is_dir():
         raise UsageError(f"corpus folder not found: {settings.corpus}")

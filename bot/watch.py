@@ -1,6 +1,6 @@
 """Live corpus updates: notice files added, changed or deleted and re-index only those.
 
-:class:`CorpusWatcher` sits beside an :class:`~bot.answer.Answerer` and calls its ``refresh()``
+:class:`CorpusWatcher` sits beside an :class:`~bot.answering.Answerer` and calls its ``refresh()``
 when the corpus folder changes, so a new or edited article is answerable a moment after it lands,
 without a restart. The answerer re-indexes only what changed; the watcher only decides *when*.
 
@@ -40,7 +40,7 @@ import watchfiles
 from bot.config import WatchSettings
 
 if TYPE_CHECKING:
-    from bot.answer import RefreshReport
+    from bot.answering import RefreshReport
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ def corpus(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def seed_answerer(tmp_path_factory: pytest.TempPathFactory):
     """One answerer over the bundled corpus, shared by read-only tests."""
-    from bot.answer import Answerer
+    from bot.answering import Answerer
 
     base = tmp_path_factory.mktemp("seeds")
     folder = base / "corpus"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.answer import Answerer
+from bot.answering import Answerer
 from bot.index import TantivyIndex
 from tests.conftest import SEED_LAVROV, SEED_SHOIGU
 

@@ -83,11 +83,11 @@ def test_clear_and_backend_registry(tmp_path: Path) -> None:
 
 
 def test_a_second_writer_waits_then_says_the_index_is_busy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.index
+    import bot.index._tantivy
 
     first, second = TantivyIndex(tmp_path / "ix"), TantivyIndex(tmp_path / "ix")
     first.replace_article("a.txt", "pt", sentences("a.txt", LAVROV))  # holds the writer lock
-    monkeypatch.setattr(bot.index, "WRITER_WAIT", 0.5)
+    monkeypatch.setattr(bot.index._tantivy, "WRITER_WAIT", 0.5)
     with pytest.raises(IndexBusyError, match="another process is updating this index"):
         second.replace_article("b.txt", "pt", sentences("b.txt", CONTAINERS))
     first.commit()  # releases the lock: the second writer gets it now

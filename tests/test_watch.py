@@ -21,7 +21,7 @@ ARTICLE = '---\ndate: "2023-10-18"\nlang: pt\n---\n\nO ministro chegou a Pyongya
 
 @dataclass(frozen=True, slots=True)
 class FakeReport:
-    """The fields of bot.answer.RefreshReport that the watcher reads."""
+    """The fields of bot.answering.RefreshReport that the watcher reads."""
 
     added: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()

@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.watch import CorpusWatcher
 
 if TYPE_CHECKING:
-    from bot.answer import Answerer, RefreshReport
+    from bot.answering import Answerer, RefreshReport
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ AnswererFactory = Callable[[Settings], "Answerer"]
 
 def load_answerer(settings: Settings) -> Answerer:
     """The default answerer: the on-disk index of ``settings.corpus`` (built or updated as needed)."""
-    from bot.answer import Answerer
+    from bot.answering import Answerer
 
     return Answerer.from_settings(settings)
 

@@ -21,7 +21,7 @@ from bot.dates import weekday_label
 from bot.records import ArticleInfo, Sentence
 
 if TYPE_CHECKING:
-    from bot.answer import Answer, RefreshReport, Result
+    from bot.answering import Answer, RefreshReport, Result
 
 MESSAGE_LIMIT = 2000
 EMBED_DESCRIPTION_LIMIT = 4096

@@ -8,7 +8,7 @@ import discord
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.answer import Answer, RefreshReport, Result
+from bot.answering import Answer, RefreshReport, Result
 from bot.app.formatting import (
     MESSAGE_LIMIT,
     NOT_FOUND,

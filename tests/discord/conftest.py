@@ -21,7 +21,7 @@ import yarl
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.answer import Answerer
+from bot.answering import Answerer
 from bot.app.client import BriefingBot
 from bot.config import CooldownSettings, Settings, WatchSettings, load_settings
 from tests.discord.fake_discord import ADMIN_ROLE, GUILD_ID, TOKEN, FakeDiscord, Request

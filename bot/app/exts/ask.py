@@ -21,7 +21,7 @@ from bot.app.formatting import empty_question_text, format_result, text_choices,
 from bot.config import Settings
 
 if TYPE_CHECKING:
-    from bot.answer import Answerer
+    from bot.answering import Answerer
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,4 @@
-"""The sentence index: store sentences, retrieve candidates for a question, update in place.
-
-:class:`SentenceIndex` is the small interface the answering layer uses; :class:`TantivyIndex`
-is the embedded implementation (tantivy, on disk, a Portuguese and an English stemmer).
-A search server can replace it by implementing the same interface (see ``docs/scaling.md``).
+"""The embedded sentence index: tantivy, on disk (implements :class:`bot.index.SentenceIndex`).
 
 Each sentence is indexed in three ways:
 
@@ -17,96 +13,20 @@ import logging
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
-from typing import Protocol
 
 import tantivy
 
+from bot.index._analysis import analyse, analyzer
+from bot.index._types import Hit, IndexBusyError, WeightedTerm
 from bot.records import Sentence
 
 log = logging.getLogger(__name__)
 
 #: Bump when the schema or analysers change: an index of another version is rebuilt.
 SCHEMA_VERSION = 2
-
-STEM_LANGUAGES = {"pt": "portuguese", "en": "english"}
 #: How long an update waits for another process that is writing the same index (seconds).
 WRITER_WAIT = 60.0
-
-
-class IndexBusyError(RuntimeError):
-    """Another process kept the index's writer lock for longer than ``WRITER_WAIT``."""
-
-
-@dataclass(frozen=True, slots=True)
-class WeightedTerm:
-    """A query word (as written or folded; the index analyses it) and how much it counts."""
-
-    text: str
-    weight: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A retrieved sentence and its retrieval score."""
-
-    sentence: Sentence
-    score: float
-    before: str = ""  # the sentence before it in its article (what "ele", "a visita" may refer to)
-
-
-class SentenceIndex(Protocol):
-    """What the answering layer needs from a sentence store."""
-
-    def replace_article(self, article_id: str, lang: str, sentences: Sequence[Sentence]) -> None:
-        """Stage the sentences of one article, replacing any it had (visible after :meth:`commit`)."""
-
-    def remove_article(self, article_id: str) -> None:
-        """Stage the removal of every sentence of one article."""
-
-    def clear(self) -> None:
-        """Remove every sentence, at once."""
-
-    def commit(self) -> None:
-        """Make staged changes visible, atomically."""
-
-    def rollback(self) -> None:
-        """Drop staged changes; the committed index keeps answering."""
-
-    def reload(self) -> None:
-        """See what another process committed since this one last looked."""
-
-    def search(self, terms: Sequence[WeightedTerm], limit: int) -> list[Hit]:
-        """The best ``limit`` sentences for a bag of weighted words, best first."""
-
-    def sentences(self, article_id: str, first: int = 0, last: int | None = None) -> list[Sentence]:
-        """Sentences of one article with ``first <= position <= last``, in order."""
-
-    def document_frequency(self, word: str) -> int:
-        """In how many sentences the folded word occurs."""
-
-    def vocabulary(self) -> dict[str, int]:
-        """Every folded word of the index and its document frequency."""
-
-    @property
-    def size(self) -> int:
-        """The number of sentences indexed."""
-
-
-@cache
-def analyzer(lang: str | None) -> tantivy.TextAnalyzer:
-    """The text analyser of a field: folded words, stemmed for ``pt``/``en``, unstemmed for None."""
-    builder = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.lowercase())
-    if lang is not None:
-        builder = builder.filter(tantivy.Filter.stemmer(STEM_LANGUAGES[lang]))
-    return builder.filter(tantivy.Filter.ascii_fold()).build()
-
-
-def analyse(text: str, lang: str | None) -> list[str]:
-    """The index terms of ``text`` in the ``lang`` stem field (None: the exact field)."""
-    return analyzer(lang).analyze(text)
 
 
 def _schema() -> tantivy.Schema:
@@ -281,18 +201,3 @@ class TantivyIndex:
             when=when,
             dates=tuple(dates.split()) if dates else (),
         )
-
-
-
-#: Index implementations by the name ``index_backend`` takes in ``config/bot.yaml``. A search
-#: server adapter implementing :class:`SentenceIndex` registers here (and in
-#: ``bot.config.INDEX_BACKENDS``); nothing else changes.
-BACKENDS: dict[str, type[TantivyIndex]] = {"embedded": TantivyIndex}
-
-
-def open_index(backend: str, path: Path) -> SentenceIndex:
-    """The configured sentence index, stored at ``path``."""
-    try:
-        return BACKENDS[backend](path)
-    except KeyError:
-        raise ValueError(f"unknown index backend {backend!r}; use one of: {', '.join(BACKENDS)}") from None
