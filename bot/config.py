@@ -39,6 +39,8 @@ class AnswerSettings:
     min_confidence: float = 0.58
     suggestions: int = 5
     translate: bool = True
+    semantic: str = "auto"  # auto | on | off: the sentence encoder (bot.answering._semantic)
+    semantic_budget_ms: int = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,10 @@ def _is_snowflake(value: Any) -> bool:
 
 
 _KNOWN_KEYS: dict[str, set[str]] = {
-    "answers": {"max_quotes", "context_sentences", "candidates", "min_confidence", "suggestions", "translate"},
+    "answers": {
+        "max_quotes", "context_sentences", "candidates", "min_confidence", "suggestions", "translate", "semantic",
+        "semantic_budget_ms",
+    },
     "watch": {"mode", "poll_seconds", "debounce_ms"},
     "discord": {
         "answer_channels", "admin_role", "admin_permission", "sync_guilds", "owner_ids", "max_quotes",
@@ -262,6 +267,8 @@ def load_settings(config_dir: Path | str | None = None, corpus: Path | str | Non
             min_confidence=answers.number("min_confidence", 0.58, 0.0, 1.0),
             suggestions=answers.integer("suggestions", 5, 0, 25),
             translate=answers.boolean("translate", True),
+            semantic=answers.choice("semantic", "auto", ("auto", "on", "off")),
+            semantic_budget_ms=answers.integer("semantic_budget_ms", 400, 0, 60_000),
         ),
         watch=WatchSettings(
             mode=watch.choice("mode", "watch", ("watch", "poll", "off")),
