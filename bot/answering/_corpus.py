@@ -147,9 +147,9 @@ class Corpus:
             catalog = Catalog.load(path, self.catalog.corpus)
             if catalog is not None:
                 self.index.reload()
-                self.catalog = catalog
+                self.catalog, old = catalog, self.catalog
                 self._derive()
-                self.semantic.corpus_changed(None)
+                self.semantic.catalog_replaced(old, catalog)
                 log.info("picked up the index another process updated (%d articles)", len(catalog.entries))
             self._disk_stamp = stamp
         finally:

@@ -35,6 +35,7 @@ from bot.records import Sentence
 
 if TYPE_CHECKING:
     from bot.answering._corpus import Corpus
+    from bot.catalog import Catalog
     from bot.ingest import RefreshReport
 
 log = logging.getLogger(__name__)
@@ -291,16 +292,21 @@ class SemanticScorer:
 
     def passage(self, sentence: Sentence, before: str) -> str:
         """The text encoded for a sentence: what a reader sees (see :data:`COMPOSITION`)."""
-        title = None
-        if "title" in COMPOSITION:
-            info = self._corpus.article(sentence.article_id)
-            title = info.title if info else None
-        return passage_text(sentence.text, title, before if "before" in COMPOSITION else None)
+        return self._compose(sentence.text, self._title(sentence.article_id), before)
+
+    def _title(self, article_id: str) -> str | None:
+        info = self._corpus.article(article_id) if "title" in COMPOSITION else None
+        return info.title if info else None
+
+    @staticmethod
+    def _compose(text: str, title: str | None, before: str) -> str:
+        return passage_text(text, title, before if "before" in COMPOSITION else None)
 
     def article_passages(self, article_id: str) -> tuple[list[Sentence], list[str], list[int]]:
         """An article's sentences, the text encoded for each, and their keys."""
         sentences = self._corpus.article_sentences(article_id)
-        texts = [self.passage(s, sentences[i - 1].text if i else "") for i, s in enumerate(sentences)]
+        title = self._title(article_id)
+        texts = [self._compose(s.text, title, sentences[i - 1].text if i else "") for i, s in enumerate(sentences)]
         return sentences, texts, [passage_key(t, VARIANT) for t in texts]
 
     # -- question time ---------------------------------------------------------------------
@@ -384,13 +390,10 @@ class SemanticScorer:
 
     # -- following the corpus --------------------------------------------------------------
 
-    def corpus_changed(self, report: RefreshReport | None) -> None:
+    def corpus_changed(self, report: RefreshReport) -> None:
         """After a refresh: drop the vectors of changed and removed articles (those whose text is
-        still there stay), and embed the new sentences in the background when it runs.
-
-        ``None``: another process changed the index (its own refresh dropped the vectors).
-        """
-        if report is not None and (report.changed or report.removed) and self._has_store():
+        still there stay), and have the background embedder, if running, embed the new sentences."""
+        if (report.changed or report.removed) and self._has_store():
             keep = {a: self.article_passages(a)[2] for a in report.changed}
             keep.update({a: () for a in report.removed})
             try:
@@ -400,12 +403,19 @@ class SemanticScorer:
             else:
                 if gone:
                     log.info("dropped %d sentence vectors of %d changed or removed articles", gone, len(keep))
+        if self.embedder is not None and (report.added or report.changed):
+            self.embedder.request([*report.added, *report.changed])
+
+    def catalog_replaced(self, old: Catalog, new: Catalog) -> None:
+        """Another process updated the index (its refresh dropped the stale vectors): pick up the
+        vectors it stored, and embed the articles it added or changed when the background runs."""
+        if self._store is not None:
+            self._store.reload()
         if self.embedder is not None:
-            if report is None:
-                self.store.reload()
-                self.embedder.request(None)
-            elif report.added or report.changed:
-                self.embedder.request([*report.added, *report.changed])
+            entries = old.entries
+            self.embedder.request([
+                a for a, e in new.entries.items() if a not in entries or entries[a].signature != e.signature
+            ])
 
     def _has_store(self) -> bool:
         folder = self.folder

