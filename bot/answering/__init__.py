@@ -52,6 +52,7 @@ class Answerer:
         if self._translator.available:
             threading.Thread(target=self._translator.warm_up, name="translator-warm-up", daemon=True).start()
         self._expander = Expander(corpus, self._translator, self._settings.aliases)
+        corpus.semantic.start_warm_up()  # the sentence encoder loads while the index opens
 
     # -- construction ----------------------------------------------------------------------
 

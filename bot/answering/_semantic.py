@@ -23,7 +23,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -174,9 +173,30 @@ class Encoder:
             log.debug("the encoder has no OpenMP thread setting")
 
 
+_ENCODERS: dict[str, Encoder] = {}
+_LOADING = threading.Lock()
+
+
 def encoder(mode: str = "auto") -> Encoder:
-    """The process-wide encoder for ``answers.semantic`` (``auto``, ``on`` or ``off``)."""
-    return _encoder(mode)
+    """The process-wide encoder for ``answers.semantic`` (``auto``, ``on`` or ``off``), loaded once."""
+    found = _ENCODERS.get(mode)
+    if found is None:
+        with _LOADING:
+            found = _ENCODERS.get(mode)
+            if found is None:
+                found = _ENCODERS[mode] = _encoder(mode)
+    return found
+
+
+def loaded_encoder(mode: str, deadline: float | None = None) -> Encoder | None:
+    """The encoder once loaded; while another thread loads it, wait until ``deadline`` at most."""
+    found = _ENCODERS.get(mode)
+    if found is not None or deadline is None:
+        return found if found is not None else encoder(mode)
+    if not _LOADING.acquire(timeout=max(deadline - time.monotonic(), 0)):
+        return None
+    _LOADING.release()
+    return encoder(mode)
 
 
 @contextlib.contextmanager
@@ -191,7 +211,6 @@ def _environment(**values: str) -> Iterator[None]:
             os.environ.pop(key, None)
 
 
-@lru_cache(maxsize=3)
 def _encoder(mode: str) -> Encoder:
     if mode == "off":
         return Encoder(None)
@@ -253,6 +272,12 @@ class SemanticScorer:
         """The process-wide encoder (loaded on first use)."""
         return self._engine if self._engine is not None else encoder(self.mode)
 
+    def _ready_encoder(self, deadline: float | None) -> Encoder | None:
+        """The encoder, or None if it is still loading (in :meth:`start_warm_up`) at ``deadline``."""
+        if self._engine is not None:
+            return self._engine
+        return loaded_encoder(self.mode, deadline) if self.mode != "off" else None
+
     @property
     def available(self) -> bool:
         """False when ``answers.semantic`` is off or the encoder is not installed."""
@@ -288,6 +313,12 @@ class SemanticScorer:
             self.store.reload()
             self.encoder.query("warm up")
 
+    def start_warm_up(self) -> None:
+        """:meth:`warm_up` in a background thread; until it is done, questions go without cosines
+        rather than wait for the model past their budget."""
+        if self.mode != "off" and self._engine is None:
+            threading.Thread(target=self.warm_up, name="encoder-warm-up", daemon=True).start()
+
     # -- what is encoded -------------------------------------------------------------------
 
     def passage(self, sentence: Sentence, before: str) -> str:
@@ -320,11 +351,14 @@ class SemanticScorer:
         within the budget plus at most one batch.
         """
         count = len(hits)
-        if not count or not self.available:
+        if not count or self.mode == "off":
             return [None] * count
         budget = self.budget_ms if budget_ms is None else max(budget_ms, 0)
         deadline = time.monotonic() + budget / 1000
-        query = self.encoder.query(" ".join(question.split()), deadline=deadline if budget else None)
+        engine = self._ready_encoder(deadline)
+        if engine is None or not engine.available:
+            return [None] * count
+        query = engine.query(" ".join(question.split()), deadline=deadline if budget else None)
         if query is None:
             return [None] * count
         texts = [self.passage(h.sentence, h.before) for h in hits]
@@ -342,7 +376,7 @@ class SemanticScorer:
                 break
             batch, pending = pending[:size], pending[size:]
             started = time.monotonic()
-            embedded = self.encoder.passages([texts[group[0]] for group in batch], deadline=deadline)
+            embedded = engine.passages([texts[group[0]] for group in batch], deadline=deadline)
             if embedded is None:  # the engine stayed busy until the deadline
                 break
             if size >= 4:  # small batches cost more per passage; learn from typical ones only

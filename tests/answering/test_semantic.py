@@ -204,6 +204,20 @@ def test_a_busy_engine_makes_a_question_give_up_at_its_deadline(seeds: Corpus) -
     assert elapsed < 0.2
 
 
+def test_a_question_does_not_wait_past_its_budget_for_the_model_to_load(
+    seeds: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.answering import _semantic
+
+    monkeypatch.setattr(_semantic, "_ENCODERS", {})  # not loaded yet in this process ...
+    with _semantic._LOADING:  # ... and the warm-up thread is loading it
+        started = time.perf_counter()
+        scores = seeds.semantic.cosines("Lavrov", all_hits(seeds)[:3], budget_ms=50)
+        elapsed = time.perf_counter() - started
+    assert scores == [None] * 3
+    assert elapsed < 0.2
+
+
 @needs_encoder
 def test_real_encoder_budget_and_reuse(seeds: Corpus) -> None:
     scorer = seeds.semantic
