@@ -207,10 +207,10 @@ def test_a_busy_engine_makes_a_question_give_up_at_its_deadline(seeds: Corpus) -
 def test_a_question_does_not_wait_past_its_budget_for_the_model_to_load(
     seeds: Corpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bot.answering import _semantic
+    from bot.answering._semantic import _encoder
 
-    monkeypatch.setattr(_semantic, "_ENCODERS", {})  # not loaded yet in this process ...
-    with _semantic._LOADING:  # ... and the warm-up thread is loading it
+    monkeypatch.setattr(_encoder, "_ENCODERS", {})  # not loaded yet in this process ...
+    with _encoder._LOADING:  # ... and the warm-up thread is loading it
         started = time.perf_counter()
         scores = seeds.semantic.cosines("Lavrov", all_hits(seeds)[:3], budget_ms=50)
         elapsed = time.perf_counter() - started
