@@ -309,6 +309,20 @@ def test_vectors_survive_a_restart(corpus: Path, tmp_path: Path) -> None:
     assert scores == pytest.approx(scorer.cosines("Lavrov", hits, budget_ms=0), abs=1e-6)
 
 
+def test_a_question_finds_the_vectors_another_process_stored(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.answering._semantic import _scorer
+
+    monkeypatch.setattr(_scorer, "RELOAD_SECONDS", 0.0)
+    serving = SemanticScorer(open_corpus(corpus, tmp_path / "index"), engine=Encoder(SlowEngine()))
+    hits = all_hits(serving._corpus)
+    assert serving.cosines("Lavrov", hits, budget_ms=0) == [None] * len(hits)  # its store is open, empty
+    embedding = fake_scorer(open_corpus(corpus, tmp_path / "index"))  # `index --embed` elsewhere
+    embedding.embed()
+    assert all(s is not None for s in serving.cosines("Lavrov", hits, budget_ms=0))
+
+
 def test_background_embedder_embeds_the_corpus_then_what_refresh_adds(seeds: Corpus) -> None:
     scorer = fake_scorer(seeds, SlowEngine(per_call=0, per_passage=0.001))
     embedder = scorer.start_background()

@@ -76,6 +76,8 @@ class Encoder:
         self._lock = _EngineLock()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()  # the last QUERY_CACHE questions
         self._queries_lock = threading.Lock()
+        self.seconds_per_passage = 0.05  # a batch's cost per passage, learnt from every batch
+        self._warm = False
 
     @property
     def available(self) -> bool:
@@ -122,7 +124,24 @@ class Encoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         with self._lock.hold(background, deadline) as held:
-            return self._engine.passage(list(texts)) if held else None
+            if not held:
+                return None
+            started = time.monotonic()
+            vectors = self._engine.passage(list(texts))
+        if len(texts) >= 4:  # a lone passage costs ~3x more each; learn from batches only
+            spent = (time.monotonic() - started) / len(texts)
+            self.seconds_per_passage = 0.7 * self.seconds_per_passage + 0.3 * spent
+        return vectors
+
+    def warm_up(self, sample: str, batch: int) -> None:
+        """Embed a question and a batch of ``sample`` once, so first calls are fast and the cost
+        per passage is known before the first question's budget depends on it."""
+        with self._queries_lock:
+            if self._warm:
+                return
+            self._warm = True
+        self.query("warm up")
+        self.passages([f"{i} {sample}" for i in range(batch)], background=True)
 
     def one_thread(self) -> None:
         """Encode on one core from the calling thread (background work leaves the other core free).

@@ -27,6 +27,12 @@ log = logging.getLogger(__name__)
 
 #: What is encoded for a sentence besides its text (see benchmarks/README.md, "Semantic relevance").
 COMPOSITION = ("title", "before")
+#: At question time, look for vectors other processes stored at most this often (one stat).
+RELOAD_SECONDS = 1.0
+#: A passage of typical length, to calibrate the engine's speed when it loads.
+_SAMPLE = ("Kim Jong Un, da Coreia do Norte, se reúne com Shoigu, da Rússia. O ministro russo das Relações "
+           "Exteriores, Serguei Lavrov, chegou à Coreia do Norte para uma visita oficial nesta quarta-feira, "
+           "informaram as agências de notícias de seu país.")
 #: Characters of a title / previous sentence put in front of a sentence when it is encoded.
 _TITLE_CHARS = 160
 _BEFORE_CHARS = 300
@@ -43,7 +49,7 @@ class SemanticScorer:
 
     Stored vectors are used as they are; candidates without one are embedded best-first, a few
     at a time, while the question's time budget lasts, and stored for the next question. The
-    vector store lives beside the corpus index (``vectors/`` in its folder) and follows article
+    vector store lives beside the corpus index (``vectors-enpt/`` in its folder) and follows article
     changes (:meth:`corpus_changed`).
     """
 
@@ -56,7 +62,7 @@ class SemanticScorer:
         self._store = store
         self._engine = engine  # default: the process-wide encoder for ``answers.semantic``
         self._store_lock = threading.Lock()
-        self._seconds_per_passage = 0.03  # learnt from question-time batches
+        self._reloaded = 0.0
         self.embedder: BackgroundEmbedder | None = None
 
     # -- parts -----------------------------------------------------------------------------
@@ -112,10 +118,10 @@ class SemanticScorer:
             log.warning("could not save sentence vectors to %s: %s", self.folder, exc)
 
     def warm_up(self) -> None:
-        """Load the encoder and the store, and embed one question (the first costs ~0.5 s more)."""
+        """Load the encoder and the store, and embed a question and a batch (the first calls are slower)."""
         if self.available:
             self.store.reload()
-            self.encoder.query("warm up")
+            self.encoder.warm_up(_SAMPLE, self.BATCH)
 
     def start_warm_up(self) -> None:
         """:meth:`warm_up` in a background thread; until it is done, questions go without cosines
@@ -168,6 +174,9 @@ class SemanticScorer:
         texts = [self.passage(h.sentence, h.before) for h in hits]
         keys = [passage_key(t, VARIANT) for t in texts]
         store = self.store
+        if time.monotonic() - self._reloaded > RELOAD_SECONDS:  # what other processes stored
+            self._reloaded = time.monotonic()
+            store.reload()
         vectors, found = store.get(keys)
         todo: dict[int, list[int]] = {}  # key -> the hits that share it (wire copies), first seen first
         for i in np.flatnonzero(~found).tolist():
@@ -175,17 +184,13 @@ class SemanticScorer:
         pending = list(todo.values())
         while pending and budget > 0:
             left = deadline - time.monotonic()
-            size = min(self.BATCH, len(pending), int(left / self._seconds_per_passage))
+            size = min(self.BATCH, len(pending), int(left / engine.seconds_per_passage))
             if size < 1:
                 break
             batch, pending = pending[:size], pending[size:]
-            started = time.monotonic()
             embedded = engine.passages([texts[group[0]] for group in batch], deadline=deadline)
             if embedded is None:  # the engine stayed busy until the deadline
                 break
-            if size >= 4:  # small batches cost more per passage; learn from typical ones only
-                spent = (time.monotonic() - started) / size
-                self._seconds_per_passage = 0.7 * self._seconds_per_passage + 0.3 * spent
             for group, vector in zip(batch, embedded, strict=True):
                 vectors[group] = vector
                 found[group] = True
