@@ -83,12 +83,15 @@ def _table(title: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> 
 # -- passage composition ------------------------------------------------------------------------
 
 
-def passages(cache: Path, limit: int | None, paired: bool = False) -> dict[str, Any]:
+def passages(
+    cache: Path, limit: int | None, paired: bool = False, only: Sequence[str] | None = None
+) -> dict[str, Any]:
     """P@1 of the top lexical candidates re-ordered by cosine, per passage composition."""
     from bot.answering import Answerer
     from bot.answering._semantic import DIM, VARIANT, encoder, names_in, names_someone, passage_text
     from bot.index._vectors import FileVectorStore, passage_key
 
+    compositions = {name: parts for name, parts in COMPOSITIONS.items() if not only or name in only}
     is_gold = scorer().is_gold
     enc = encoder("on")
     if not enc.available:
@@ -131,7 +134,7 @@ def passages(cache: Path, limit: int | None, paired: bool = False) -> dict[str, 
     for rows_of in candidates.values():
         for rows in rows_of:
             for row in rows:
-                for parts in COMPOSITIONS.values():
+                for parts in compositions.values():
                     text = composed(row, parts)
                     wanted[passage_key(text, VARIANT)] = text
     keys = list(wanted)
@@ -152,7 +155,7 @@ def passages(cache: Path, limit: int | None, paired: bool = False) -> dict[str, 
     rows_out = []
     lexical = {lang: float(np.mean([bool(m and m[0]) for m in golds[lang]])) for lang in sets}
     oracle = {lang: float(np.mean([any(m) for m in golds[lang]])) for lang in sets}
-    for name, parts in COMPOSITIONS.items():
+    for name, parts in compositions.items():
         entry: dict[str, Any] = {}
         for lang, items in sets.items():
             hits = []
@@ -364,6 +367,12 @@ def cost(args: argparse.Namespace) -> dict[str, Any]:
         log.info("latency: %s", mode)
         runs[mode] = _probe("latency", {**spec, "mode": mode})
     results["latency"] = runs
+    sweep = {}
+    for budget in args.sweep:
+        log.info("budget %d ms, nothing stored", budget)
+        sweep[str(budget)] = runs["none"] if budget == args.budget_ms else _probe(
+            "latency", {**spec, "mode": "none", "budget_ms": budget, "rounds": 1})
+    results["budgets"] = sweep
     from bot.answering._semantic import DIM, VARIANT
     from bot.index._vectors import FileVectorStore
 
@@ -407,13 +416,21 @@ def _print_cost(results: dict[str, Any]) -> None:
     stored, none = runs["stored"], runs["none"]
     print()
     print(_table(f"The cosines call alone, ms, and the candidates it scores (budget {results['budget_ms']} ms)",
-                 ["case", "p50", "p95", "max", "top 20 scored", f"of {CANDIDATES} scored"],
+                 ["case", "p50", "p95", "max", "top 20 scored", f"scored (of <= {CANDIDATES})"],
                  [["all stored", f"{stored['cos_p50']:.1f}", f"{stored['cos_p95']:.1f}", f"{stored['cos_max']:.1f}",
                    f"{stored['top20']:.0%}", f"{stored['all']:.1f}"],
                   ["none stored, cold", f"{none['cos_p50']:.1f}", f"{none['cos_p95']:.1f}", f"{none['cos_max']:.1f}",
                    f"{none['top20']:.0%}", f"{none['all']:.1f}"],
                   ["none stored, asked again", f"{none['warm_cos_p50']:.1f}", "", "",
                    f"{none['warm_top20']:.0%}", ""]]))
+    print()
+    print(_table("What a budget buys when nothing is stored: the cosines call, ms, and the share of the top 20 "
+                 "candidates scored (cold; asked again)",
+                 ["budget ms", "p50", "p95", "max", "top 20, cold", "top 20, asked again", f"of {CANDIDATES}, cold"],
+                 [[budget, f"{r['cos_p50']:.1f}", f"{r['cos_p95']:.1f}", f"{r['cos_max']:.1f}", f"{r['top20']:.0%}",
+                   f"{r['warm_top20']:.0%}", f"{r['all']:.1f}"] for budget, r in results["budgets"].items()]))
+    print(f"\nload average {results['load_before']:.1f} before, {results['load_after']:.1f} after "
+          f"({results['seconds']:.0f} s)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -422,6 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=40, help="cost: questions per language")
     parser.add_argument("--rounds", type=int, default=2, help="cost: latency rounds")
     parser.add_argument("--budget-ms", type=int, default=400, help="cost: the embedding budget per question")
+    parser.add_argument("--sweep", type=lambda v: [int(x) for x in v.split(",")], default=[200, 400, 800, 1600],
+                        help="cost: budgets (ms) to measure with nothing stored")
     parser.add_argument("--sentences", type=int, default=192, help="cost: sentences embedded for throughput")
     parser.add_argument("--corpus", type=Path, default=SQUAD / "corpus", help="cost: the corpus (default squad-pt)")
     parser.add_argument("--task", help=argparse.SUPPRESS)
@@ -430,6 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="questions per language (default: all)")
     parser.add_argument("--paired", action="store_true",
                         help="passages: only the Portuguese questions that have an English version")
+    parser.add_argument("--only", help="passages: the compositions to compare (comma-separated names)")
     parser.add_argument("--out", type=Path, help="where to write the JSON (default: benchmarks/results/)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S",
@@ -439,7 +459,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(probes[args.task](json.loads(args.spec))))
         return 0
     args.cache.mkdir(parents=True, exist_ok=True)
-    results = passages(args.cache, args.limit, args.paired) if args.what == "passages" else cost(args)
+    if args.what == "passages":
+        results = passages(args.cache, args.limit, args.paired, args.only.split(",") if args.only else None)
+    else:
+        results = cost(args)
     out = args.out or RESULTS / f"semantic-{args.what}{'-paired' if args.paired else ''}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
