@@ -376,6 +376,7 @@ import dataclasses, logging, sys
 logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 from bot.answering import Answerer
 from bot.config import load_settings
+from bot.index import Hit
 base = load_settings()
 settings = dataclasses.replace(base, answers=dataclasses.replace(base.answers, semantic=sys.argv[3]))
 a = Answerer.from_folder(sys.argv[1], index_dir=sys.argv[2], settings=settings)
@@ -383,7 +384,6 @@ scorer = a.semantic
 for _ in range(3):
     result = a.ask("When did Lavrov visit Pyongyang?")
     sentences = a._corpus.article_sentences(result.answers[0].article.id)
-    from bot.index import Hit
     cosines = scorer.cosines("When did Lavrov visit Pyongyang?", [Hit(s, 1.0) for s in sentences])
     print(set(cosines), scorer.available, scorer.start_background())
 print("ANSWER", result.answers[0].text)
