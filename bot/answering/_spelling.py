@@ -140,12 +140,19 @@ ENDINGS = frozenset({
 })
 
 
+#: Words sharing this many first letters belong to one family whatever their endings.
+FAMILY = 7
+
+
 def inflections(a: str, b: str) -> bool:
-    """Whether two words are inflections of one stem: the same start, each ending in :data:`ENDINGS`
-    ("adotiva" / "adotivo", "moram" / "moravam", "pagaria" / "pagar"; not "analista" / "analisar")."""
+    """Whether two words are forms of one word: the same start, each ending in :data:`ENDINGS`
+    ("adotiva" / "adotivo", "moram" / "moravam", "pagaria" / "pagar"), or a :data:`FAMILY`-letter
+    shared stem ("conceituou" / "conceito"); not "analista" / "analisar" (six letters, "-ta"/"-ar")."""
     n = min(len(prefix(a)), len(prefix(b)))
     if a[:n] != b[:n]:
         return False
+    if a[:FAMILY] == b[:FAMILY]:
+        return True  # a long shared stem: one word family ("conceituou" / "conceito")
     return any(a[:i] == b[:i] and a[i:] in ENDINGS and b[i:] in ENDINGS for i in range(n - 1, min(len(a), len(b)) + 1))
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from bot.answering import Answerer
 from bot.answering._expand import Expander, drop_negation, kept_in, name_spans, renderings
-from bot.answering._spelling import WordList, corrections, lexicon
+from bot.answering._spelling import WordList, corrections, inflections, lexicon
 from bot.questions import analyse
 from bot.translate import MaskedTranslation, Translator, translator
 
@@ -133,6 +133,7 @@ def test_a_valid_word_is_never_corrected_into_another_word() -> None:
     assert fix("analista") == []  # close to "analisar", but a word of its own
     assert fix("adotiva") == ["adotivo"]  # its own other inflection is fine
     assert fix("moram") == ["moravam"]
+    assert inflections("conceituou", "conceito") and not inflections("analista", "analisar")
 
 
 def test_a_typo_is_corrected_and_names_are_preferred() -> None:
