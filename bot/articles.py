@@ -42,8 +42,8 @@ log = logging.getLogger(__name__)
 ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md")
 #: At most this much of a file is read; longer files load in part (and say so).
 MAX_BYTES = 2 * 1024 * 1024
-#: The vocabulary shipped with the repository, used when no boilerplate mapping is given.
-DEFAULT_BOILERPLATE_PATH = Path(__file__).resolve().parent.parent / "config" / "boilerplate.yaml"
+#: The vocabulary shipped with the package, used when no boilerplate mapping is given.
+DEFAULT_BOILERPLATE_PATH = Path(__file__).resolve().parent / "defaults" / "boilerplate.yaml"
 #: Keys of ``boilerplate.yaml`` holding lists of words/phrases.
 BOILERPLATE_LIST_KEYS: tuple[str, ...] = (
     "prompt_starts", "prompt_phrases", "channel_words", "labels", "breadcrumb_separators",
@@ -113,6 +113,10 @@ def _boilerplate_value_problem(key: Any, value: Any) -> str | None:
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         return f"must be a list of non-empty strings (got {value!r})"
     return None
+
+
+#: Public name of the check, used by :mod:`bot.config` to validate ``boilerplate.yaml`` at start.
+boilerplate_value_problem = _boilerplate_value_problem
 
 
 @functools.lru_cache(maxsize=1)
@@ -754,7 +758,7 @@ def load_article(
     Returns ``(article, None)``, ``(None, skipped)`` when the file cannot be loaded, or
     ``(article, skipped)`` when it loaded in part (broken front matter, cut at
     :data:`MAX_BYTES`). ``boilerplate`` is the mapping read from ``boilerplate.yaml``
-    (``Settings.boilerplate``); None uses the repository's ``config/boilerplate.yaml``.
+    (``Settings.boilerplate``); None uses the shipped ``bot/defaults/boilerplate.yaml``.
     Problems are logged as one WARNING on ``bot.articles`` naming the file.
     """
     path = Path(path)
