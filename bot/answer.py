@@ -246,7 +246,12 @@ class Answerer:
             self._catalog = draft
             path = self._catalog_path
             if path is not None and (report.changed_anything or not path.exists()):
-                self._save_catalog(path, wait=self.last_report is None)
+                wait = self.last_report is None
+                if progress and wait:
+                    progress(0, 1, "saving the catalog")
+                self._save_catalog(path, wait=wait)
+                if progress and wait:
+                    progress(1, 1, "saving the catalog")
             if report.changed_anything or self.last_report is None:
                 self._derive()
             self.last_report = report
