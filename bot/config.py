@@ -279,15 +279,19 @@ def _yaml_where(exc: yaml.YAMLError) -> str:
     return f"{where}: {words}"
 
 
+#: Mappings merged key by key with their defaults (any other value is replaced whole).
+_MERGED_MAPPINGS = {"bot.yaml": set(_KNOWN_KEYS) - {""}, "aliases.yaml": set(), "boilerplate.yaml": {"outlets"}}
+
+
 def _merge(base: Mapping[str, Any], override: Mapping[str, Any], path: Path, origins: dict[str, Path],
-           prefix: str = "") -> dict[str, Any]:
-    """``override`` laid over ``base`` key by key (mappings merged, anything else replaced)."""
+           merged_keys: set[str], prefix: str = "") -> dict[str, Any]:
+    """``override`` laid over ``base`` key by key (the ``merged_keys`` mappings merged, the rest replaced)."""
     merged = dict(base)
     for key, value in override.items():
         dotted = f"{prefix}{key}"
         origins[dotted] = path
-        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping) and dotted in _KNOWN_KEYS:
-            merged[key] = _merge(merged[key], value, path, origins, dotted + ".")
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping) and dotted in merged_keys:
+            merged[key] = _merge(merged[key], value, path, origins, merged_keys, dotted + ".")
         else:
             merged[key] = value
     return merged
@@ -312,7 +316,7 @@ def _layered(name: str, folder: Path | None, problems: _Problems) -> tuple[dict[
     if folder is not None:
         override = _read_yaml(folder / name, problems)
         if override:
-            data = _merge(data, override, folder / name, origins)
+            data = _merge(data, override, folder / name, origins, _MERGED_MAPPINGS[name])
     return data, _origin_of(origins, default_path)
 
 
