@@ -49,7 +49,8 @@ _NAME = re.compile(r"[A-ZÀ-Ý][^\W\d_]+(?:-[A-ZÀ-Ý]?[^\W\d_]+)*")
 _RUN_GLUE = re.compile(r"\s+(?:(?:de|da|do|dos|das|e|di|van|von)\s+)?")
 #: Characters after which a capital letter only says that a sentence, quote or aside starts.
 _OPENERS = ".!?:;\"“«(—–-+"
-_CLAUSE_END = re.compile(r"[.!?;]+\s")
+#: Where a phrase may legitimately come back: after a sentence, a colon or a quotation mark.
+_CLAUSE_END = re.compile(r"[.!?;:]+\s|[\"“”«»]|(?<!\w)'|'(?!\w)")
 _EN_STOPWORDS = STOPWORDS["en"] | {"the", "of", "a", "an"}
 #: Words that repeat in any long sentence ("of the", "em um"): n-grams holding one are not counted.
 _FUNCTION_WORDS = STOPWORDS["en"] | STOPWORDS["pt"]

@@ -29,6 +29,7 @@ def translate(text: str) -> str | None:
         ("Segundo o Ministério Público, ele recebeu propina.",
          "According to the Public Prosecutor's Office, he received bribes."),
         ("Ele disse que está muito, muito feliz.", "He said he is very, very happy."),
+        ("Começo da arena: 'A arena causou impacto'", "Start of the arena: 'The arena made an impact'"),
         ("Lula disse que vai recorrer.", "Lula said he will appeal."),
     ],
 )
