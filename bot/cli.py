@@ -138,14 +138,15 @@ def _utf8_streams() -> None:
 # --- answering ---------------------------------------------------------------------------------
 
 
-def _answerer(settings: Settings, progress: Progress | None = None):  # -> Answerer (imported lazily: fast --help)
+def _answerer(settings: Settings):  # -> Answerer (imported lazily: fast --help), with progress reports
     from bot.answer import Answerer
 
     if not settings.corpus.is_dir():
         raise UsageError(
             f"corpus folder not found: {settings.corpus} (pass --corpus DIR or set corpus in bot.yaml)"
         )
-    return Answerer.from_settings(settings, progress=progress or Progress())
+    with Progress() as progress:
+        return Answerer.from_settings(settings, progress=progress)
 
 
 def _read_lines(source: Path | TextIO) -> list[str]:

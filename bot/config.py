@@ -37,8 +37,6 @@ import yaml
 DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
 #: The repository's own config folder (present in a checkout, absent in an installed package).
 REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
-#: Kept for callers that name "the shipped configuration".
-DEFAULT_CONFIG_DIR = DEFAULTS_DIR
 #: The files a config folder may hold.
 CONFIG_FILES = ("bot.yaml", "aliases.yaml", "boilerplate.yaml")
 

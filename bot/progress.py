@@ -6,12 +6,12 @@ anything else that works through many items) calls::
     with Progress() as progress:
         Answerer.from_settings(settings, progress=progress)
 
-Each distinct ``stage`` ("reading files", "writing the index", ...) gets its own bar; a new stage
-closes the one before. ``total`` is the number of items (0 when unknown). A stage that blocks in
-one long call (a commit) reports ``(0, 1)`` before and ``(1, 1)`` after: its bar keeps counting
-the seconds in between. On a terminal the bar is tqdm's; elsewhere (Docker logs, pipes, CI) an
-INFO line is logged when a stage starts, every ``interval`` seconds while it runs, and when it
-ends.
+Each distinct ``stage`` ("reading files", "writing the index", ...) gets its own bar (its last
+word names the items counted: "files"); a new stage closes the one before. ``total`` is the
+number of items (0 when unknown). A stage that blocks in one long call (a commit) reports
+``(0, 1)`` before and ``(1, 1)`` after: its bar keeps counting the seconds in between. On a
+terminal the bar is tqdm's; elsewhere (Docker logs, pipes, CI) an INFO line is logged when a
+stage starts, every ``interval`` seconds while it runs, and when it ends.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ class Progress:
         if self.terminal:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=total or None, desc=stage, file=self.stream, unit=" files" if total > 1 else "",
+            self._bar = tqdm(total=total or None, desc=stage, file=self.stream, unit=" " + stage.split()[-1],
                              dynamic_ncols=True, leave=True, mininterval=0.2,
                              bar_format=None if total > 1 else "{desc}: {elapsed}")
         else:

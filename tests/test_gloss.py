@@ -1,7 +1,5 @@
 """Glosses: which answers get one, and the checks that drop a gloss that loops, drifts or loses names."""
 
-from dataclasses import replace
-
 import pytest
 
 from bot.gloss import checked_gloss, glosses_for, problem, wants_gloss
@@ -101,4 +99,3 @@ def test_a_degenerate_gloss_is_dropped() -> None:
     fake = FakeAnswerer({"Veja a seguir.": loop})
     assert checked_gloss(fake, "Veja a seguir.") is None
     assert glosses_for(fake, result([answer("Veja a seguir.")]), limit=3) == {}
-    assert replace(answer("x"), confident=True).confident

@@ -122,5 +122,6 @@ async def test_sigterm_closes_a_running_bot_within_seconds(fake: FakeDiscord, tm
     assert proc.returncode == 0, log
     assert seconds < 3, f"took {seconds:.1f} s to stop"
     assert "SIGTERM received: closing" in log and "Traceback" not in log
+    assert "reading files: 2 to do" in log and "saving the catalog: done" in log  # run reports its index build
     assert not heartbeat.exists()
     assert list((tmp_path / "index").glob("*/catalog.json"))  # the catalog was written
