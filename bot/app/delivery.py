@@ -24,7 +24,8 @@ What this module adds, for the sends that carry a reply (:meth:`Delivery.send`):
   builds it with ``late=True``);
 * every retried, late and lost reply is logged and counted in :class:`DeliveryStats`.
 
-4xx errors (a deleted message, an expired interaction) are not retried: they are raised.
+4xx errors (a missing permission, a deleted message, an expired interaction) are not retried:
+the reply is counted as lost and logged as a warning.
 """
 
 from __future__ import annotations
@@ -139,21 +140,26 @@ class Delivery:
         """Run ``attempt(late)`` until it succeeds; None when ``deadline`` seconds passed first.
 
         ``late`` is True once the reply has been failing for ``policy.late_after`` seconds, so
-        the caller can add a note. Errors that retrying cannot fix (4xx) are raised.
+        the caller can add a note. A 4xx (which retrying cannot fix) also gives None; errors
+        that are neither Discord's nor the network's are raised.
         """
         started = self._clock()
         failures = 0
-        last_error: BaseException | None = None
         delays = self.policy.delays()
         while True:
             late = failures > 0 and self._clock() - started >= self.policy.late_after
             try:
                 result = await self._once(functools.partial(attempt, late))
             except Exception as exc:
+                if isinstance(exc, discord.HTTPException) and not retryable(exc):
+                    # 4xx: a missing permission, a deleted message, an expired interaction.
+                    self.stats.lost += 1
+                    self.stats.last_loss = what
+                    log.warning("could not send %s: %s (not retried)", what, _describe(exc, detail=True))
+                    return None
                 if not retryable(exc):
                     raise
                 failures += 1
-                last_error = exc
                 self.stats.failed_attempts += 1
                 if failures == 1:
                     log.warning("sending %s failed (%s); retrying", what, _describe(exc))
@@ -162,7 +168,7 @@ class Delivery:
                 wait = next(delays) * (1 + random.uniform(0, self.policy.jitter))
                 left = deadline - (self._clock() - started)
                 if left <= 0 or wait >= left:
-                    return self._lost(what, failures, started, last_error)
+                    return self._lost(what, failures, started, exc)
                 await asyncio.sleep(wait)
                 continue
             if failures:
@@ -198,12 +204,12 @@ class Delivery:
             raise ServerFailure(state.status)
         raise TimeoutError(f"no answer from Discord within {self.policy.attempt_timeout:g} s")
 
-    def _lost(self, what: str, failures: int, started: float, error: BaseException | None) -> None:
+    def _lost(self, what: str, failures: int, started: float, error: BaseException) -> None:
         self.stats.lost += 1
         self.stats.last_loss = what
         log.error("reply lost: %s could not be delivered after %d attempts over %.1f s (last error: %s); "
                   "%d replies lost since start", what, failures, self._clock() - started,
-                  _describe(error) if error else "?", self.stats.lost)
+                  _describe(error), self.stats.lost)
         return None
 
 
@@ -211,7 +217,7 @@ async def _awaited(make: Callable[[], Awaitable[T]]) -> T:
     return await make()
 
 
-def _describe(error: BaseException) -> str:
+def _describe(error: BaseException, detail: bool = False) -> str:
     if isinstance(error, discord.HTTPException):
-        return f"HTTP {error.status}"
+        return f"HTTP {error.status} {error.text}" if detail and error.text else f"HTTP {error.status}"
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__

@@ -399,6 +399,10 @@ class FakeDiscord:
         without ``/api/v10``) with ``status`` and a Discord-style error body."""
         self._faults.append(_Fault(method, re.compile(path + r"$"), status, times))
 
+    def heal(self) -> None:
+        """Forget the faults not yet used up: Discord works again."""
+        self._faults.clear()
+
     def _fault_for(self, method: str, path: str) -> _Fault | None:
         for fault in self._faults:
             if fault.left > 0 and fault.method == method and fault.pattern.match(path):
@@ -598,7 +602,7 @@ class FakeDiscord:
         """Recorded requests (from index ``since``) matching ``predicate``."""
         return [r for r in self.requests[since:] if predicate(r)]
 
-    async def wait_for_request(self, predicate: Callable[[Request], bool], timeout: float = 5.0,
+    async def wait_for_request(self, predicate: Callable[[Request], bool], timeout: float = 15.0,
                                since: int = 0) -> Request:
         """The first request (from index ``since``) matching ``predicate``, waiting up to ``timeout`` s."""
 
@@ -616,7 +620,7 @@ class FakeDiscord:
         assert result is not None
         return result
 
-    async def wait_for_requests(self, predicate: Callable[[Request], bool], count: int, timeout: float = 5.0,
+    async def wait_for_requests(self, predicate: Callable[[Request], bool], count: int, timeout: float = 15.0,
                                 since: int = 0) -> list[Request]:
         """At least ``count`` matching requests (from ``since``), waiting up to ``timeout`` s."""
         async with self._changed:

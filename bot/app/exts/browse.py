@@ -32,8 +32,8 @@ from bot.app.formatting import (
     SELECT_OPTION_COUNT,
     article_choices,
     article_embed,
-    article_label,
     article_options,
+    candidates_text,
     escape,
     search_pages,
     sources_pages,
@@ -222,9 +222,7 @@ class Browse(commands.Cog):
                 await self.post_article(interaction, id.article, lang)
             return
         picker = ArticlePicker(self, id, lang)
-        listed = "\n".join(f"• {escape(article_label(i, 100, lang))}" for i in id.candidates[:10])
-        content = truncate(text("article_candidates", lang, text=truncate(escape(id.typed), 100)) + "\n" + listed,
-                           2000)
+        content = candidates_text(id.typed, id.candidates, lang)
         picker.interaction = interaction
         delivery = self.bot.delivery
         await delivery.send(

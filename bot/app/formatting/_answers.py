@@ -118,7 +118,7 @@ def answer_embeds(result: Result, *, max_quotes: int, glosses: Mapping[str, str]
     """
     glosses = glosses or {}
     lang = reply_lang(result.lang, reply_lang(lang))
-    title = truncate(" ".join(result.question.split()) or "?", EMBED_TITLE_LIMIT)
+    title = truncate(escape(result.question) or "?", EMBED_TITLE_LIMIT)
     notes = []
     if result.confident:
         head = direct_line(result)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import discord
 from discord import app_commands
@@ -10,11 +10,14 @@ from discord import app_commands
 from bot.app.formatting._text import (
     CHOICE_COUNT,
     CHOICE_LIMIT,
+    MESSAGE_LIMIT,
     SELECT_OPTION_COUNT,
     SELECT_OPTION_LIMIT,
+    escape,
     format_date,
     truncate,
 )
+from bot.app.strings import text
 from bot.records import ArticleInfo
 
 
@@ -68,3 +71,10 @@ def article_options(articles: Iterable[ArticleInfo], lang: str = "en") -> list[d
         if len(options) == SELECT_OPTION_COUNT:
             break
     return options
+
+
+def candidates_text(typed: str, articles: Sequence[ArticleInfo], lang: str = "en", shown: int = 10) -> str:
+    """The private message above /article's menu: what was typed, and the first candidates listed."""
+    head = text("article_candidates", lang, text=truncate(escape(typed), 100))
+    listed = "\n".join(f"• {escape(article_label(info, 100, lang))}" for info in articles[:shown])
+    return truncate(f"{head}\n{listed}" if listed else head, MESSAGE_LIMIT)

@@ -100,8 +100,10 @@ def code(value: str) -> str:
 
 
 def format_date(iso: str | None, lang: str = "en") -> str | None:
-    """An ISO date of any precision as words: "18 October 2023" / "18 de outubro de 2023", "1991"."""
-    return weekday_label(iso.strip(), lang, weekday=False) if iso and iso.strip() else None
+    """An ISO date of any precision as words: "18 October 2023" / "18 de outubro de 2023", "1991".
+
+    A value that is not a date comes back as given (escaped)."""
+    return escape(weekday_label(iso.strip(), lang, weekday=False)) if iso and iso.strip() else None
 
 
 def safe_url(url: str | None) -> str | None:
