@@ -195,7 +195,7 @@ class Browse(commands.Cog):
         lang = lang_of_locale(interaction.locale)
         size = self.bot.settings.discord.search_page_size
         answers = await asyncio.to_thread(self.bot.answerer.search, terms, size * SEARCH_PAGES)
-        await self.send_pages(interaction, search_pages(terms, answers, size, lang), lang)
+        await self.send_pages(interaction, await asyncio.to_thread(search_pages, terms, answers, size, lang), lang)
 
     @app_commands.command(name="sources", description=command_str("cmd.sources"))
     @app_commands.describe(filter=command_str("cmd.sources.filter"))
@@ -206,9 +206,9 @@ class Browse(commands.Cog):
         if not await defer_thinking(interaction):
             return
         lang = lang_of_locale(interaction.locale)
-        articles = await asyncio.to_thread(self.bot.answerer.articles, filter)
         size = self.bot.settings.discord.sources_page_size
-        await self.send_pages(interaction, sources_pages(articles, size, filter, lang), lang)
+        pages = await asyncio.to_thread(lambda: sources_pages(self.bot.answerer.articles(filter), size, filter, lang))
+        await self.send_pages(interaction, pages, lang)
 
     @app_commands.command(name="article", description=command_str("cmd.article"))
     @app_commands.describe(id=command_str("cmd.article.id"))
@@ -224,10 +224,11 @@ class Browse(commands.Cog):
         picker = ArticlePicker(self, id, lang)
         content = candidates_text(id.typed, id.candidates, lang)
         picker.interaction = interaction
+        view = picker if picker.pick.options else discord.utils.MISSING  # no id Discord can carry: the list only
         delivery = self.bot.delivery
         await delivery.send(
             "/article candidates",
-            lambda late: interaction.response.send_message(content, view=picker, ephemeral=True,
+            lambda late: interaction.response.send_message(content, view=view, ephemeral=True,
                                                            allowed_mentions=NO_MENTIONS),
             deadline=delivery.policy.initial_deadline,
         )
