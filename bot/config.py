@@ -77,6 +77,15 @@ class DiscordSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PostgresSettings:
+    """The PostgreSQL index backend (``index_backend: postgres``); the password only from the environment."""
+
+    dsn: str | None = None  # postgres.dsn, else DATABASE_URL; PGPASSWORD (or DATABASE_URL) holds the password
+    corpus: str | None = None  # the corpus's name in the database (default: the corpus folder's name)
+    read_only: bool = False  # a reader: never indexes its own folder, follows the writer's commits
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything read from ``config/``, validated."""
 
@@ -89,6 +98,7 @@ class Settings:
     boilerplate: dict[str, Any]
     config_dir: Path
     index_backend: str = "embedded"
+    postgres: PostgresSettings = field(default_factory=PostgresSettings)
 
 
 class _Reader:
@@ -174,10 +184,11 @@ _KNOWN_KEYS: dict[str, set[str]] = {
         "gloss", "cooldown", "search_page_size", "sources_page_size",
     },
     "discord.cooldown": {"rate", "per_seconds"},
+    "postgres": {"dsn", "corpus", "read_only"},
 }
-_TOP_KEYS = {"corpus", "index_dir", "index_backend", "answers", "watch", "discord"}
+_TOP_KEYS = {"corpus", "index_dir", "index_backend", "answers", "watch", "discord", "postgres"}
 #: Sentence index implementations selectable with ``index_backend`` (see bot.index.BACKENDS).
-INDEX_BACKENDS = ("embedded",)
+INDEX_BACKENDS = ("embedded", "postgres")
 _PERMISSIONS = ("manage_guild", "administrator", "manage_messages", "manage_channels")
 
 
@@ -230,6 +241,27 @@ def _aliases(path: Path) -> tuple[tuple[str, ...], ...]:
             )
         result.append(tuple(n.strip() for n in group))
     return tuple(result)
+
+
+def _postgres(reader: _Reader, backend: str) -> PostgresSettings:
+    """``postgres:``: the DSN (or DATABASE_URL), never with a password in the file."""
+    dsn = reader.text("dsn", None)
+    if dsn is not None:
+        import psycopg.conninfo  # only when the key is used: the embedded default needs no driver
+
+        try:
+            parts = psycopg.conninfo.conninfo_to_dict(dsn)
+        except psycopg.ProgrammingError as exc:
+            raise reader.fail("dsn", f"is not a valid connection string ({exc})",
+                              "write e.g. `postgresql://briefing@db:5432/briefing`") from None
+        if parts.get("password"):
+            raise reader.fail("dsn", "holds a password", "remove it and set PGPASSWORD (or DATABASE_URL) instead")
+    elif backend == "postgres" and not os.environ.get("DATABASE_URL"):
+        raise reader.fail("dsn", "is needed with `index_backend: postgres`",
+                          "set it (e.g. `postgresql://briefing@db:5432/briefing`) or the DATABASE_URL variable")
+    return PostgresSettings(
+        dsn=dsn, corpus=reader.text("corpus", None), read_only=reader.boolean("read_only", False),
+    )
 
 
 def load_settings(config_dir: Path | str | None = None, corpus: Path | str | None = None) -> Settings:
@@ -294,4 +326,5 @@ def load_settings(config_dir: Path | str | None = None, corpus: Path | str | Non
         boilerplate=boilerplate,
         config_dir=folder,
         index_backend=top.choice("index_backend", "embedded", INDEX_BACKENDS),
+        postgres=_postgres(top.section("postgres"), top.data.get("index_backend") or "embedded"),
     )
