@@ -40,12 +40,15 @@ CREATE TABLE terms (
 );
 CREATE INDEX terms_vocabulary ON terms (corpus_id, generation) WHERE field = 2;
 
+-- One partition per corpus (postings_<corpus id>): a corpus's first build fills its partition
+-- without indexes, builds them in one pass and attaches it, in the build's transaction.
 CREATE TABLE postings (
+    corpus_id   int NOT NULL,
     term_id     int NOT NULL,
     sentence_id bigint NOT NULL,
     tf          smallint NOT NULL,
     length      smallint NOT NULL
-);
+) PARTITION BY LIST (corpus_id);
 CREATE INDEX postings_by_term ON postings (term_id) INCLUDE (sentence_id, tf, length);
 CREATE INDEX postings_by_sentence ON postings (sentence_id);
 
