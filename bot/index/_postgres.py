@@ -128,6 +128,7 @@ class PostgresIndex:
         # writing
         self._writer: psycopg.Connection | None = None
         self._bulk = False  # writing the corpus's first build into an unattached partition
+        self._vacuum_after_commit = False
         self._deferred = 0
         self._generation: int | None = None  # the generation this transaction commits
         self._pending: dict[str, tuple[str, Sequence[Sentence]]] = {}
@@ -260,6 +261,7 @@ class PostgresIndex:
         conn.execute(f"ALTER TABLE postings ATTACH PARTITION {table} FOR VALUES IN ({self.corpus_id})")
         conn.execute(f"ANALYZE {table}")
         self._bulk = False
+        self._vacuum_after_commit = True
 
     def replace_article(self, article_id: str, lang: str, sentences: Sequence[Sentence]) -> None:
         """Stage one article's sentences, replacing the ones it had."""
@@ -457,16 +459,28 @@ class PostgresIndex:
         self._writer = None
         self._generation = None
         conn.close()
+        if self._vacuum_after_commit:
+            self._vacuum_after_commit = False
+            self._vacuum()
         self.reload()
         done, self._after_commit = self._after_commit, []
         for callback in done:
             callback()
+
+    def _vacuum(self) -> None:
+        """Mark a freshly built partition all-visible, so searches read its index alone (index-only scans)."""
+        try:
+            with self._connect(autocommit=True) as conn:
+                conn.execute(f"VACUUM (ANALYZE) {self._partition}")
+        except psycopg.Error as exc:  # autovacuum does it later; searches are only slower until then
+            log.warning("VACUUM of %s failed (%s)", self._partition, exc)
 
     def rollback(self) -> None:
         """Drop staged changes; the committed rows keep answering."""
         conn, self._writer = self._writer, None
         self._generation = None
         self._after_commit = []
+        self._vacuum_after_commit = False
         self._pending.clear()
         self._pending_count = 0
         self._removals.clear()
