@@ -654,14 +654,16 @@ class _Listener:
 
 #: BM25 over the stored statistics, in one statement (one snapshot): the query's terms with their
 #: weights -> idf and length normalisation per field -> the sum over the sentences' postings.
+#: MATERIALIZED: the per-term factors are computed once per term, not once per posting, and the
+#: planner then sums the postings in a hash table (half the time of sorting them).
 _SEARCH = """
-WITH c AS (
+WITH c AS MATERIALIZED (
     SELECT greatest(sentences, 1)::float8 AS n,
            greatest(tokens_pt, 1)::float8 / greatest(sentences, 1) AS avg_pt,
            greatest(tokens_en, 1)::float8 / greatest(sentences, 1) AS avg_en,
            greatest(tokens_exact, 1)::float8 / greatest(sentences, 1) AS avg_exact
     FROM corpora WHERE id = %(corpus)s
-), q AS (
+), q AS MATERIALIZED (
     SELECT t.id AS term_id,
            u.weight * ln(1 + (c.n - t.df + 0.5) / (t.df + 0.5)) * (1 + %(k1)s) AS w,
            %(k1)s * (1 - %(b)s) AS k_base,
