@@ -121,13 +121,24 @@ def measure(backend: str, corpus: Path, args: argparse.Namespace, dsn: str | Non
     return result
 
 
+def database_mb(dsn: str) -> float:
+    """The database's size on disk (the index's counterpart of the embedded index folder)."""
+    import psycopg
+
+    with psycopg.connect(dsn) as conn:
+        (size,) = conn.execute("SELECT pg_database_size(current_database())").fetchone()  # type: ignore[misc]
+    return round(size / 2**20, 1)
+
+
 def report(results: dict[str, dict[str, Any]]) -> str:
     """The comparison tables."""
     g = _get
     rows = []
     for name, d in results.items():
         rows.append([
-            name, g(d, "build", "sentences"), g(d, "build", "seconds"), g(d, "serve", "warm_start_seconds"),
+            name, g(d, "build", "sentences"), g(d, "build", "seconds"),
+            d.get("database_mb") or g(d, "build", "index_mb"),
+            g(d, "serve", "warm_start_seconds"),
             g(d, "serve", "latency_pt", "p50_ms"), g(d, "serve", "latency_pt", "p95_ms"),
             g(d, "serve", "latency_en", "p50_ms"), g(d, "serve", "latency_en", "p95_ms"),
             g(d, "serve", "accuracy", "p_at_1"), g(d, "serve", "accuracy", "r_at_3"),
@@ -144,8 +155,8 @@ def report(results: dict[str, dict[str, Any]]) -> str:
                            r("serve", "latency_en", "p50_ms"), r("cross_process_pickup", "median_s")])
     return "\n\n".join([
         table("Index backends (same run, same corpus)",
-              ["backend", "sentences", "build s", "warm s", "pt p50 ms", "pt p95 ms", "en p50 ms", "en p95 ms",
-               "P@1", "R@3", "pick-up s", "pick-up max s"], rows),
+              ["backend", "sentences", "build s", "MB on disk", "warm s", "pt p50 ms", "pt p95 ms", "en p50 ms",
+               "en p95 ms", "P@1", "R@3", "pick-up s", "pick-up max s"], rows),
         table("Relative to embedded", ["backend", "build", "pt p50", "en p50", "pick-up"], ratio_rows),
     ])
 
@@ -174,14 +185,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = PgServer().start()
         os.environ["PGPASSWORD"] = server.password
         dsn = server.create_database("bench")
+    started = time.strftime("%Y-%m-%dT%H:%M:%S")
     start = time.perf_counter()
     try:
         results = {backend: measure(backend, corpus, args, dsn) for backend in ("embedded", "postgres")}
+        results["postgres"]["database_mb"] = database_mb(dsn)
     finally:
         if server is not None:
             server.stop()
     sys.stdout.write(report(results) + "\n")
-    out = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "seconds": round(time.perf_counter() - start, 1),
+    out = {"started": started, "seconds": round(time.perf_counter() - start, 1),
            "corpus": args.corpus, "load_average": os.getloadavg(), "backends": results}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(out, indent=2), encoding="utf-8")
