@@ -616,11 +616,8 @@ def test_file_signature(tmp_path: Path) -> None:
 def test_whole_news_set_loads(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with tarfile.open(NEWS_TARBALL) as tar:
         tar.extractall(tmp_path, filter="data")
-    started = time.perf_counter()
-    loaded, skipped = load_folder(tmp_path)
-    seconds = time.perf_counter() - started
+    loaded, skipped = load_folder(tmp_path)  # its speed is measured by benchmarks/, not asserted here
     assert len(loaded) == 3600 and skipped == []
     assert warnings_of(caplog) == []
-    assert seconds < 10, seconds
     assert all(a.id.startswith("news-pt/") and a.lang == "pt" and a.blocks for a in loaded)
     assert sum(a.date is not None for a in loaded) == 3599
