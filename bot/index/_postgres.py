@@ -27,13 +27,14 @@ import time
 import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 
 from bot.index._analysis import analyse
+from bot.index._pglisten import APP, CHANNEL, Listener
+from bot.index._pgmigrate import migrate
 from bot.index._types import Hit, IndexBusyError, WeightedTerm
 from bot.records import Sentence
 
@@ -43,12 +44,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: The LISTEN/NOTIFY channel; the payload is ``corpus_id:generation``.
-CHANNEL = "briefing_index"
 #: How long an update waits for another process that is writing the same corpus (seconds).
 WRITER_WAIT = 60.0
-#: Advisory lock namespaces (the first key of ``pg_advisory_*lock(int, int)``).
-_LOCK_WRITER, _LOCK_MIGRATE = 0x42524601, 0x42524602
+#: The writers' advisory lock namespace (the first key of ``pg_advisory_xact_lock(int, int)``).
+_LOCK_WRITER = 0x42524601
 #: Staged sentences written to the server at once (bounded memory in the largest refresh).
 FLUSH_SENTENCES = 2000
 #: tantivy's BM25 constants.
@@ -58,43 +57,6 @@ FIELDS = {"pt": 0, "en": 1}
 EXACT = 2
 #: Query clauses per word: (field, analyser language, share of the word's weight), as in the tantivy backend.
 _CLAUSES = ((0, "pt", 1.0), (1, "en", 1.0), (EXACT, None, 0.5))
-_APP = "briefing-bot"
-
-
-def migrations() -> list[tuple[int, str, str]]:
-    """The schema migrations shipped with the package: (version, name, SQL), in order."""
-    found = []
-    for entry in resources.files("bot.index").joinpath("migrations").iterdir():
-        if entry.name.endswith(".sql") and entry.name[:3].isdigit():
-            found.append((int(entry.name[:3]), entry.name, entry.read_text(encoding="utf-8")))
-    return sorted(found)
-
-
-def migrate(conn: psycopg.Connection) -> list[str]:
-    """Apply the migrations this database lacks, each in its own transaction; their names.
-
-    Several processes starting at once take turns (an advisory lock), so each migration runs once.
-    """
-    applied_now = []
-    conn.execute("SELECT pg_advisory_lock(%s, 0)", (_LOCK_MIGRATE,))
-    try:
-        with conn.transaction():
-            conn.execute(
-                "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                " version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())"
-            )
-        done = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
-        for version, name, sql in migrations():
-            if version in done:
-                continue
-            with conn.transaction():
-                conn.execute(sql)
-                conn.execute("INSERT INTO schema_migrations (version, name) VALUES (%s, %s)", (version, name))
-            log.info("database schema: applied %s", name)
-            applied_now.append(name)
-    finally:
-        conn.execute("SELECT pg_advisory_unlock(%s, 0)", (_LOCK_MIGRATE,))
-    return applied_now
 
 
 def dsn_of(settings: Settings) -> str:
@@ -143,14 +105,14 @@ class PostgresIndex:
         self._stats: tuple[int, int] = (0, 0)  # (generation, sentences)
         self._vocabulary: tuple[int, dict[str, int]] | None = None
         self._df_cache: dict[str, int] = {}
-        self._listener: _Listener | None = None
+        self._listener: Listener | None = None
         self._start_listener()
         self.reload()
 
     # -- connections -----------------------------------------------------------------------
 
     def _connect(self, autocommit: bool) -> psycopg.Connection:
-        return psycopg.connect(self.dsn, autocommit=autocommit, application_name=_APP)
+        return psycopg.connect(self.dsn, autocommit=autocommit, application_name=APP)
 
     def _reader(self) -> psycopg.Connection:
         """This thread's autocommit connection (one per thread: questions run in several)."""
@@ -193,7 +155,7 @@ class PostgresIndex:
     # -- following other processes ---------------------------------------------------------
 
     def _start_listener(self) -> None:
-        self._listener = _Listener(self.dsn, self.corpus_id)
+        self._listener = Listener(self.dsn, self.corpus_id)
         weakref.finalize(self, self._listener.close)  # a dropped index stops listening
 
     def _saw(self, generation: int) -> None:
@@ -605,51 +567,6 @@ class PostgresIndex:
 
 def _term_of(line: str) -> int:
     return int(line.split("\t", 2)[1])
-
-
-class _Listener:
-    """LISTENs for commits in a thread of its own; counts the newest generation of one corpus.
-
-    It holds no reference to its index, so an index nobody uses any more is collected and its
-    listener stops (``weakref.finalize``).
-    """
-
-    def __init__(self, dsn: str, corpus_id: int) -> None:
-        self.dsn = dsn
-        self.corpus_id = corpus_id
-        self.notified = 0
-        self._lock = threading.Lock()
-        self._closed = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="index-listener", daemon=True)
-        self._thread.start()
-
-    def saw(self, generation: int) -> None:
-        with self._lock:
-            self.notified = max(self.notified, generation)
-
-    def close(self) -> None:
-        self._closed.set()
-
-    def _run(self) -> None:
-        """LISTEN (reconnecting when the connection drops); each notification of this corpus raises ``notified``."""
-        backoff = 0.5
-        while not self._closed.is_set():
-            try:
-                with psycopg.connect(self.dsn, autocommit=True, application_name=f"{_APP} listener") as conn:
-                    conn.execute(f"LISTEN {CHANNEL}")
-                    row = conn.execute("SELECT generation FROM corpora WHERE id = %s", (self.corpus_id,)).fetchone()
-                    self.saw(row[0] if row else 0)  # whatever was committed while we were not listening
-                    backoff = 0.5
-                    while not self._closed.is_set():
-                        for note in conn.notifies(timeout=1.0):
-                            corpus, _, generation = note.payload.partition(":")
-                            if corpus == str(self.corpus_id) and generation.isdigit():
-                                self.saw(int(generation))
-            except psycopg.Error as exc:
-                if self._closed.wait(backoff):
-                    return
-                log.warning("lost the database notification connection (%s); reconnecting", exc)
-                backoff = min(backoff * 2, 10.0)
 
 
 #: BM25 over the stored statistics, in one statement (one snapshot): the query's terms with their

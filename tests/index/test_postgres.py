@@ -12,7 +12,8 @@ import pytest
 
 from bot.catalog import Catalog, Entry
 from bot.index import IndexBusyError, TantivyIndex, WeightedTerm, catalog_store
-from bot.index._postgres import PostgresIndex, migrations
+from bot.index._pgmigrate import migrations
+from bot.index._postgres import PostgresIndex
 from bot.records import ArticleInfo, Sentence, Skipped
 
 LAVROV = "O ministro russo Serguei Lavrov chegou à Coreia do Norte nesta quarta-feira (18)."
