@@ -43,7 +43,9 @@ class PostgresCatalogStore:
         return catalog if catalog.entries else None
 
     def _read_all(self) -> tuple[Catalog, int]:
-        conn = self._index.connection()
+        return self._index.reading(self._read_all_on)
+
+    def _read_all_on(self, conn: psycopg.Connection) -> tuple[Catalog, int]:
         with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             generation = self._current_generation(conn)
@@ -70,7 +72,11 @@ class PostgresCatalogStore:
 
     def follow(self, current: Catalog) -> Catalog | None:
         """``current`` updated with the rows of the files the commits since touched."""
-        conn = self._index.connection()
+        catalog, generation = self._index.reading(lambda conn: self._follow_on(conn, current))
+        self._generation = generation
+        return catalog
+
+    def _follow_on(self, conn: psycopg.Connection, current: Catalog) -> tuple[Catalog, int]:
         corpus_id = self._index.corpus_id
         with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -98,11 +104,8 @@ class PostgresCatalogStore:
                 ):
                     skipped[key] = ((size, mtime), Skipped(key, reason))
         if touched is None:
-            catalog, generation = self._read_all()
-        else:
-            catalog = Catalog(self.corpus, entries, skipped)
-        self._generation = generation
-        return catalog
+            return self._read_all_on(conn)
+        return Catalog(self.corpus, entries, skipped), generation
 
     # -- writing ---------------------------------------------------------------------------
 

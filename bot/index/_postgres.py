@@ -28,7 +28,7 @@ import weakref
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import psycopg
 
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from bot.index._pgcatalog import PostgresCatalogStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 #: How long an update waits for another process that is writing the same corpus (seconds).
 WRITER_WAIT = 60.0
@@ -126,21 +127,25 @@ class PostgresIndex:
 
     def _read(self, query: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Rows of one read-only statement; a dropped connection is reopened once."""
+        return self.reading(lambda conn: conn.execute(query, params).fetchall())
+
+    def reading(self, work: Callable[[psycopg.Connection], T]) -> T:
+        """``work(connection)`` on this thread's connection; when the server dropped it (a restart,
+        a failover), once more on a new one."""
         try:
-            return self._reader().execute(query, params).fetchall()
+            return work(self._reader())
         except psycopg.OperationalError:
+            dead = self._local.conn
             self._local.conn = None
-            return self._reader().execute(query, params).fetchall()
+            with self._connections_lock, contextlib.suppress(ValueError):
+                self._connections.remove(dead)
+            return work(self._reader())
 
     def catalog_store(self) -> PostgresCatalogStore:
         """The catalog of this corpus, in the same database (rows written in the index's transaction)."""
         from bot.index._pgcatalog import PostgresCatalogStore
 
         return PostgresCatalogStore(self)
-
-    def connection(self) -> psycopg.Connection:
-        """A connection for reading the catalog (this thread's)."""
-        return self._reader()
 
     def close(self) -> None:
         """Close every connection and stop listening."""

@@ -229,3 +229,27 @@ def test_catalog_rows_commit_with_the_sentences_and_follow_row_by_row(pg: Postgr
     with psycopg.connect(pg_dsn) as conn:
         touched = conn.execute("SELECT id FROM catalog_changes ORDER BY generation, id").fetchall()
     assert touched == [("a.txt",), ("bad.txt",), ("a.txt",), ("b.txt",), ("bad.txt",)]
+
+
+def test_readers_survive_the_server_dropping_their_connections(pg: PostgresIndex, pg_dsn: str) -> None:
+    fill(pg)
+    reader_index = PostgresIndex(pg_dsn, "test")
+    reader = reader_index.catalog_store()
+    reader.load()
+    assert reader_index.search(QUERIES[0], 3)
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:  # a restart or failover, as the readers see it
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    pg.replace_article("e.txt", "pt", sentences("e.txt", "Zebedeu Quaresma defendeu três pênaltis."))
+    pg.commit()
+    store = pg.catalog_store()
+    store.save(Catalog("test", {"e.txt": entry("e.txt", "Zebedeu")}), Catalog("test"), wait=True)
+    deadline = time.monotonic() + 10
+    while not reader.changed() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert reader.changed(), "the listener reconnected and caught up"
+    assert "e.txt" in (reader.follow(Catalog("test")) or Catalog("test")).entries, "the catalog read reconnects"
+    with psycopg.connect(pg_dsn, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                      " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+    assert reader_index.search([WeightedTerm("Zebedeu")], 3), "the search reconnects"
