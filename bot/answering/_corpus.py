@@ -7,10 +7,8 @@ another process commits to the same index, and answers the lookups the answering
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
-import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection
@@ -31,11 +29,6 @@ from bot.suggest import Suggester
 log = logging.getLogger(__name__)
 
 
-def corpus_key(corpus: Path) -> str:
-    """The name of a corpus folder's index folder: readable, and unique per absolute path."""
-    resolved = str(corpus.resolve())
-    name = re.sub(r"[^\w.-]+", "-", corpus.resolve().name) or "corpus"
-    return f"{name}-{hashlib.sha1(resolved.encode()).hexdigest()[:10]}"
 
 
 class Corpus:
@@ -65,7 +58,7 @@ class Corpus:
         reader = settings.index_backend == "postgres" and settings.postgres.read_only
         if not folder.is_dir() and not reader:
             raise FileNotFoundError(f"corpus folder not found: {folder}")
-        index_folder = Path(settings.index_dir) / corpus_key(folder)
+        index_folder = settings.index_folder
         index = open_index(settings.index_backend, index_folder, settings)
         store = catalog_store(index, index_folder / "catalog.json", str(folder.resolve()))
         catalog = store.load() if index.size else None
@@ -101,7 +94,12 @@ class Corpus:
                 with store.transaction():  # the index and the catalog commit together where the store can
                     report = update_index(self.index, draft, self.folder, self.settings.boilerplate, progress, paths)
                     if report.changed_anything or store.missing():
-                        store.save(draft, catalog, wait=self.last_report is None)
+                        wait = self.last_report is None
+                        if progress and wait:
+                            progress(0, 1, "saving the catalog")
+                        store.save(draft, catalog, wait=wait)
+                        if progress and wait:
+                            progress(1, 1, "saving the catalog")
                 self.catalog = draft
             if report.changed_anything or self.last_report is None:
                 self._derive()

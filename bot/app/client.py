@@ -12,9 +12,11 @@ import contextlib
 import hashlib
 import json
 import logging
+import math
 import os
+import signal
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -121,6 +123,7 @@ class BriefingBot(commands.Bot):
         self.limiter = limiter or QuestionLimiter(cooldown.rate, cooldown.per_seconds)
         self.watcher: CorpusWatcher | None = None
         self._watch_task: asyncio.Task[None] | None = None
+        self._heartbeat_task: asyncio.Task[None] | None = None
 
     @property
     def answerer(self) -> Answerer:
@@ -131,6 +134,7 @@ class BriefingBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         """Load the index (in a worker thread), the extensions, and sync guild commands if they changed."""
+        self._heartbeat_task = asyncio.create_task(self._heartbeat(), name="heartbeat")
         started = time.perf_counter()
         self._answerer = await asyncio.to_thread(self.answerer_factory, self.settings)
         log.info(
@@ -157,8 +161,33 @@ class BriefingBot(commands.Bot):
         log.info("corpus changed on disk: %d added, %d changed, %d removed (%d skipped)",
                  len(report.added), len(report.changed), len(report.removed), len(report.skipped))
 
+    async def _heartbeat(self) -> None:
+        """Write ``settings.heartbeat_path`` every ``discord.heartbeat_seconds`` (``briefing-bot health`` reads it)."""
+        path = self.settings.heartbeat_path
+        while True:
+            ws = self.ws
+            connected = self.is_ready() and ws is not None and ws.open
+            beat = {"pid": os.getpid(), "time": time.time(), "state": "connected" if connected else "starting",
+                    "latency": self.latency if connected and math.isfinite(self.latency) else None,
+                    "interval": self.settings.discord.heartbeat_seconds}
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                tmp = path.with_suffix(".tmp")
+                tmp.write_text(json.dumps(beat), encoding="utf-8")
+                os.replace(tmp, path)
+            except OSError as exc:
+                log.warning("cannot write the heartbeat file %s: %s", path, exc)
+            # Until connected, look again within a second, so "connected" shows as soon as it is true.
+            interval = self.settings.discord.heartbeat_seconds
+            await asyncio.sleep(interval if connected else min(interval, 1.0))
+
     async def close(self) -> None:
-        """Stop watching the corpus, then disconnect."""
+        """Stop the heartbeat and the corpus watcher, then disconnect."""
+        if self._heartbeat_task is not None:
+            self._heartbeat_task.cancel()
+            self._heartbeat_task = None
+            with contextlib.suppress(OSError):
+                self.settings.heartbeat_path.unlink(missing_ok=True)
         if self.watcher is not None:
             self.watcher.stop(timeout=0)
         if self._watch_task is not None:
@@ -269,13 +298,19 @@ class _StartupError(Exception):
 
 
 async def _serve(bot: BriefingBot, token: str) -> None:
+    # SIGTERM (docker stop, systemd, Kubernetes) closes the bot as Ctrl-C does: disconnect, stop the
+    # watcher, let a catalog write finish. As PID 1 in a container there is no default handler to do it.
+    loop = asyncio.get_running_loop()
+    stopping: list[asyncio.Task[None]] = []  # a reference, so the closing task is not garbage-collected
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # (not on Windows, not off the main thread)
+        loop.add_signal_handler(signal.SIGTERM, lambda: stopping.append(loop.create_task(_stop(bot))))
     async with bot:
         try:
             await bot.start(token)
         except discord.LoginFailure as exc:
             raise _StartupError(
-                "Discord rejected the token in DISCORD_TOKEN; copy a fresh one from the Developer "
-                "Portal (your application -> Bot -> Reset Token) and set DISCORD_TOKEN again"
+                "Discord rejected the token (from DISCORD_TOKEN or DISCORD_TOKEN_FILE); copy a fresh one from "
+                "the Developer Portal (your application -> Bot -> Reset Token) and set it again"
             ) from exc
         except FileNotFoundError as exc:
             raise _StartupError(
@@ -289,18 +324,48 @@ async def _serve(bot: BriefingBot, token: str) -> None:
             ) from exc
 
 
-def run(settings: Settings, *, bot: BriefingBot | None = None) -> int:
-    """Run the bot until it is stopped; returns the process exit code.
+async def _stop(bot: BriefingBot) -> None:
+    log.info("SIGTERM received: closing")
+    await bot.close()
 
-    The token comes from the ``DISCORD_TOKEN`` environment variable. A missing or rejected
-    token is reported as one line on the log (stderr) and exit code 2, without a traceback.
+
+def discord_token(environ: Mapping[str, str] = os.environ) -> str:
+    """The bot token from ``DISCORD_TOKEN``, or from the file named by ``DISCORD_TOKEN_FILE`` (Docker and
+    Kubernetes secrets). Raises :class:`_StartupError` saying what to do; never logs the token."""
+    value = environ.get("DISCORD_TOKEN", "").strip()
+    file_name = environ.get("DISCORD_TOKEN_FILE", "").strip()
+    if value and file_name:
+        raise _StartupError("both DISCORD_TOKEN and DISCORD_TOKEN_FILE are set; unset one of them")
+    if file_name:
+        try:
+            value = Path(file_name).read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise _StartupError(f"cannot read DISCORD_TOKEN_FILE {file_name} ({type(exc).__name__}: "
+                                f"{exc.strerror if isinstance(exc, OSError) else 'not UTF-8 text'})") from exc
+        if not value:
+            raise _StartupError(f"DISCORD_TOKEN_FILE {file_name} is empty; put the bot token in it")
+        return value
+    if not value:
+        raise _StartupError(
+            "DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal, copy its token and run "
+            "'DISCORD_TOKEN=... python -m bot run', or put it in a file named by DISCORD_TOKEN_FILE "
+            "(see README.md, 'Discord bot')"
+        )
+    return value
+
+
+def run(settings: Settings, *, bot: BriefingBot | None = None) -> int:
+    """Run the bot until it is stopped (Ctrl-C or SIGTERM); returns the process exit code.
+
+    The token comes from ``DISCORD_TOKEN`` or the file named by ``DISCORD_TOKEN_FILE``. A missing
+    or rejected token is reported as one line on the log (stderr) and exit code 2, without a traceback.
     """
     if not logging.getLogger().handlers:
         discord.utils.setup_logging(level=logging.INFO, root=True)
-    token = os.environ.get("DISCORD_TOKEN", "").strip()
-    if not token:
-        log.error("DISCORD_TOKEN is not set: create a bot in the Discord Developer Portal, copy its token "
-                  "and run `DISCORD_TOKEN=... python -m bot run` (see README.md, 'Discord bot')")
+    try:
+        token = discord_token()
+    except _StartupError as exc:
+        log.error("%s", exc)
         return 2
     try:
         asyncio.run(_serve(bot or BriefingBot(settings), token))

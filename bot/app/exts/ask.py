@@ -17,8 +17,9 @@ from discord.ext import commands
 
 from bot.app.client import NO_MENTIONS, BriefingBot
 from bot.app.cooldown import wait_text
-from bot.app.formatting import empty_question_text, format_result, text_choices, wants_gloss
+from bot.app.formatting import empty_question_text, format_result, text_choices
 from bot.config import Settings
+from bot.gloss import glosses_for
 
 if TYPE_CHECKING:
     from bot.answering import Answerer
@@ -33,13 +34,7 @@ def compose_answer(answerer: Answerer, question: str, settings: Settings) -> lis
     """Answer ``question`` and format the reply as messages (blocking: run it in a worker thread)."""
     limit = settings.discord.max_quotes
     result = answerer.ask(question, limit=limit)
-    glosses: dict[str, str] = {}
-    if settings.discord.gloss:
-        for answer in result.answers[:limit]:
-            if wants_gloss(result, answer) and answer.text not in glosses:
-                gloss = answerer.gloss(answer.text)
-                if gloss:
-                    glosses[answer.text] = gloss
+    glosses = glosses_for(answerer, result, limit, settings.aliases) if settings.discord.gloss else {}
     return format_result(result, max_quotes=limit, glosses=glosses)
 
 
