@@ -402,6 +402,8 @@ def test_a_link_whose_end_cannot_be_found_is_never_taken_with_the_sentence_after
         "+ Dois ônibus da caravana de Lula são atingidos por tiros no Paraná Petistas e aliados do partido "
         "têm dito há semanas que a culpa será do governo federal.",
     ]
+    glued = text.replace("+ Dois", "+++Dois")  # a marker glued to its first word splits off too
+    assert split_sentences(glued)[0] == "Ele saiu."
 
 
 def test_article_sentences_leave_related_links_out_of_the_index() -> None:

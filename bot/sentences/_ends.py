@@ -161,8 +161,8 @@ def _attribution_follows(text: str, close: int) -> bool:
 
 # A list bullet or a detached opener before the first word of a sentence, then a space: "– 12 de
 # julho de 2000: ...", "• Uma nova publicação", "+ Headline", ">> Leia abaixo", "(...) As empresas",
-# "“ Somos".
-_LEAD_RE = re.compile(r"(?:[–—•●▪►◦‣·§©*+-]{1,3}|>{1,3}|\(\.\.\.\)|\[\.\.\.\]|[\"“«'‘(\[]) ")
+# "“ Somos"; or a "+" glued to its word ("+++Lula diz ...").
+_LEAD_RE = re.compile(r"(?:[–—•●▪►◦‣·§©*+-]{1,3}|>{1,3}|\(\.\.\.\)|\[\.\.\.\]|[\"“«'‘(\[]) |\+{1,3}(?=\w)")
 
 
 def _next_start(text: str, pos: int, lead: bool = True) -> tuple[str, int]:
