@@ -44,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.add_argument("--batch", type=Path, help="a file with one question per line")
     ask.add_argument("-n", "--limit", type=int, help="answers to show (default: answers.max_quotes)")
-    command("index", "build or refresh the on-disk index and print a summary")
+    index = command("index", "build or refresh the on-disk index and print a summary")
+    index.add_argument("--embed", action="store_true",
+                       help="also embed every sentence for semantic relevance (resumable; progress and ETA)")
     command("chat", "an interactive chat in the terminal")
     command("run", "start the Discord bot (token from the DISCORD_TOKEN environment variable)")
     return parser
@@ -146,7 +148,38 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     print(f"skipped or partly loaded files: {len(report.skipped)}")
     for skipped in report.skipped:
         print(f"  {skipped.path}: {skipped.reason}")
+    return _embed(answerer) if args.embed else 0
+
+
+def _embed(answerer) -> int:  # Answerer -> exit code
+    try:
+        report = answerer.semantic.embed(progress=_EmbedProgress())
+    except RuntimeError as exc:
+        print(f"error: cannot embed: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"sentence vectors: {report.embedded} embedded, {report.copied} copied from identical sentences, "
+          f"{report.dropped} stale dropped, {len(answerer.semantic.store)} stored  seconds: {report.seconds:.1f}")
     return 0
+
+
+class _EmbedProgress:
+    """A progress bar with rate and ETA on a terminal, a log line every 10% otherwise."""
+
+    def __init__(self) -> None:
+        self._started = time.perf_counter()
+        self._tty = sys.stderr.isatty()
+        self._shown = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        rate = done / max(time.perf_counter() - self._started, 1e-9)
+        eta = time.strftime("%H:%M:%S", time.gmtime((total - done) / rate)) if rate else "?"
+        if self._tty:
+            filled = int(30 * done / max(total, 1))
+            print(f"\rembedding [{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {rate:.1f}/s ETA {eta} ",
+                  end="" if done < total else "\n", file=sys.stderr, flush=True)
+        elif (tenth := 10 * done // max(total, 1)) != self._shown:
+            self._shown = tenth
+            log.info("embedded %d/%d sentences (%.1f/s, ETA %s)", done, total, rate, eta)
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
@@ -158,6 +191,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     read = _line_reader(settings)
     watcher = CorpusWatcher(answerer, settings.corpus, settings.watch, ignore=(settings.index_dir,))
     watcher.start()  # articles dropped into the corpus while chatting are answerable at once
+    answerer.semantic.start_background()  # sentence vectors ahead of questions; yields to them
     try:
         while True:
             try:
@@ -169,6 +203,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 print(format_result(answerer.ask(question)))
     finally:
         watcher.stop()
+        answerer.semantic.stop_background()
 
 
 def _line_reader(settings: Settings):

@@ -25,16 +25,16 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 from collections.abc import Callable, Collection
 from pathlib import Path
 
-from bot.answering import _assemble, _semantic
+from bot.answering import _assemble
 from bot.answering._confidence import assess, is_confident
 from bot.answering._corpus import Corpus
 from bot.answering._expand import Expander
 from bot.answering._rank import Scored, rank, rerank_semantic
 from bot.answering._results import Answer, Result
+from bot.answering._semantic import SemanticScorer
 from bot.config import Settings, load_settings
 from bot.ingest import RefreshReport
 from bot.models import LinearModel
@@ -60,11 +60,7 @@ class Answerer:
         if self._translator.available:
             threading.Thread(target=self._translator.warm_up, name="translator-warm-up", daemon=True).start()
         self._expander = Expander(corpus, self._translator, self._settings.aliases)
-        self._encoder = _semantic.encoder(self._settings.answers.semantic)
-        self._encoder_ready = threading.Event()  # set once the encoder has answered a first call
-        self._passage_seconds = 0.1  # what encoding one passage costs here (measured as we go)
-        if self._encoder.available:
-            threading.Thread(target=self._warm_encoder, name="encoder-warm-up", daemon=True).start()
+        corpus.semantic.start_warm_up()  # the sentence encoder loads while the index opens
 
     # -- construction ----------------------------------------------------------------------
 
@@ -121,6 +117,11 @@ class Answerer:
     def article_count(self) -> int:
         """Articles indexed."""
         return len(self._corpus.catalog.entries)
+
+    @property
+    def semantic(self) -> SemanticScorer:
+        """Sentence vectors and the encoder: cosines, background and foreground embedding."""
+        return self._corpus.semantic
 
     @property
     def corpus_lang(self) -> str:
@@ -183,54 +184,12 @@ class Answerer:
     def _ranked(self, q: Question, translated: str | None, count: int) -> list[Scored]:
         """Candidates ranked lexically, re-ordered with the encoder's cosines, the best assessed."""
         scored = self._candidates(q, translated, count)
-        if scored and self._encoder_ready.is_set() and self._encoder.available:
-            scored = rerank_semantic(scored, self._cosines(q.text, scored[:SEMANTIC_CANDIDATES]))
+        semantic = self._corpus.semantic
+        if scored and semantic.available:
+            lead = [item.hit for item in scored[:SEMANTIC_CANDIDATES]]
+            scored = rerank_semantic(scored, semantic.cosines(q.text, lead))
         assess(scored)
         return scored
-
-    def _warm_encoder(self) -> None:
-        """Run the encoder once (its first calls are slow), and measure what a passage costs."""
-        try:
-            self._encoder.query("warm-up")
-            started = time.monotonic()
-            self._encoder.passages(["aquecimento do codificador", "encoder warm-up"])
-            self._passage_seconds = max((time.monotonic() - started) / 2, 0.005)
-        finally:
-            self._encoder_ready.set()
-
-    def _cosines(self, question: str, scored: list[Scored]) -> list[float | None]:
-        """The question's cosine with each candidate, best first while ``answers.semantic_budget_ms`` lasts.
-
-        A batch is started only when the passages it holds should be encoded within what is left of
-        the budget (their cost is measured as we go); the rest stay None.
-        """
-        budget = self._settings.answers.semantic_budget_ms / 1000
-        started = time.monotonic()
-        found: list[float | None] = [None] * len(scored)
-        query = self._encoder.query(question)
-        done = 0
-        while query is not None and done < len(scored):
-            left = budget - (time.monotonic() - started)
-            size = min(8, len(scored) - done, int(left / self._passage_seconds))
-            if size < 1:
-                break
-            chunk = scored[done:done + size]
-            texts = [
-                _semantic.passage_text(i.hit.sentence.text, self._title(i), i.hit.before or None) for i in chunk
-            ]
-            before = time.monotonic()
-            vectors = self._encoder.passages(texts)
-            if vectors is None:
-                break
-            self._passage_seconds = 0.7 * self._passage_seconds + 0.3 * (time.monotonic() - before) / size
-            for k, vector in enumerate(vectors):
-                found[done + k] = float(vector @ query)
-            done += size
-        return found
-
-    def _title(self, item: Scored) -> str | None:
-        info = self._corpus.article(item.hit.sentence.article_id)
-        return info.title if info else None
 
     def _candidates(self, q: Question, translated: str | None, count: int) -> list[Scored]:
         """Ranked candidates for a question, in the corpus language and, when some articles are

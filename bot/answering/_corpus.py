@@ -19,6 +19,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from bot.answering._semantic import SemanticScorer
 from bot.answering._terms import terms
 from bot.catalog import Catalog
 from bot.config import Settings
@@ -64,6 +65,7 @@ class Corpus:
         self._derived: dict[str, Any] = {}
         self.last_report: RefreshReport | None = None
         self._derive()
+        self.semantic = SemanticScorer(self)  # sentence vectors beside the index; follow refreshes
 
     @classmethod
     def open(cls, settings: Settings) -> Corpus:
@@ -106,6 +108,7 @@ class Corpus:
             if report.changed_anything or self.last_report is None:
                 self._derive()
             self.last_report = report
+            self.semantic.corpus_changed(report)
             return report
 
     def _save_catalog(self, path: Path, wait: bool) -> None:
@@ -144,8 +147,9 @@ class Corpus:
             catalog = Catalog.load(path, self.catalog.corpus)
             if catalog is not None:
                 self.index.reload()
-                self.catalog = catalog
+                self.catalog, old = catalog, self.catalog
                 self._derive()
+                self.semantic.catalog_replaced(old, catalog)
                 log.info("picked up the index another process updated (%d articles)", len(catalog.entries))
             self._disk_stamp = stamp
         finally:
