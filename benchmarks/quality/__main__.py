@@ -46,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="reuse the newest extracted features even if the code changed (to iterate on fitting)")
     ap.add_argument("--cached-vectors", action="store_true",
                     help="use only the vectors already cached (no encoding; the rest count as over budget)")
+    ap.add_argument("--quick", action="store_true",
+                    help="fewer configurations (no fitted lexical rankers, no gate): the hand-set ranking ships")
     ap.add_argument("--embed-only", action="store_true", help="extract features and encode, then stop")
     ap.add_argument("--out", type=Path, default=REPO / "bot/models/answering.json")
     args = ap.parse_args(argv)
@@ -78,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     report = Report()
-    final = evaluate(records, args.folds, with_encoder, report)
+    final = evaluate(records, args.folds, with_encoder, report, args.quick)
     print("\n".join(report.lines))
     if not args.no_write:
         models.save(args.out, final, report.summary)
