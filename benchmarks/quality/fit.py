@@ -17,9 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.answering._confidence import ASSESSED, answer_features, passes_gates
+from bot.answering._confidence import ASSESSED, answer_features, confidence_model, passes_gates
 from bot.answering._features import Scored
-from bot.answering._rank import add_cosine_features, rerank_semantic
+from bot.answering._rank import add_cosine_features, add_lexical_features, rerank_semantic
 from bot.models import LinearModel
 
 from .extract import HAND_RANKING, Record
@@ -31,7 +31,7 @@ RANK_LEXICAL = (
     "entity", "event",
 )
 #: The combined ranker: the lexical score with the cosine.
-RANK_SEMANTIC = ("lexical", "cosine", "cosine_gap")
+RANK_SEMANTIC = ("lexical_z", "cosine_z", "cosine_gap", "lexical")
 #: Confidence features of an answer (lexical), and what the encoder adds.
 CONF_LEXICAL = (
     "rank", "margin", "coverage", "direct", "support", "entity", "event", "entity_event", "fit", "adds",
@@ -204,12 +204,16 @@ def fit_pairwise_ranker(records: Sequence[Record], w: np.ndarray, c: float = 1.0
 def fit_semantic_ranker(
     records: Sequence[Record], w: np.ndarray, lexical: LinearModel, names: Sequence[str] = RANK_SEMANTIC
 ) -> LinearModel:
-    rows, ys, ws = [], [], []
+    """The combined ranker, fitted on pairs within the leading candidates that have a cosine (the gold
+    one minus each other one), as :func:`bot.answering._rank.rerank_semantic` will see them."""
+    from sklearn.linear_model import LogisticRegression
+
+    names = tuple(names)
+    diffs, ws = [], []
     for r, weight in zip(records, w, strict=True):
         if r.case.kind != "answerable" or not any(r.labels):
             continue
         order = lexical_order(r, lexical)
-        head = [i for i in order if i.cosine is not None]
         prefix = 0
         while prefix < len(order) and order[prefix].cosine is not None:
             prefix += 1
@@ -217,15 +221,26 @@ def fit_semantic_ranker(
         if len(head) < 2:
             continue
         add_cosine_features(head)
+        add_lexical_features(head)
         gold = {(i.hit.sentence.article_id, i.hit.sentence.position) for i, ok in zip(r.pool, r.labels, strict=True)
                 if ok}
-        for item in head:
-            item.features["lexical"] = item.score
-            rows.append(item.features)
-            ys.append((item.hit.sentence.article_id, item.hit.sentence.position) in gold)
-            ws.append(weight)
-    return fit_logistic(matrix(rows, names), np.array(ys), np.array(ws), names,
-                        source="fitted: combined lexical score and cosine (benchmarks/quality)")
+        right = [i for i in head if (i.hit.sentence.article_id, i.hit.sentence.position) in gold]
+        wrong = [i for i in head if (i.hit.sentence.article_id, i.hit.sentence.position) not in gold]
+        for g in right:
+            for k in wrong:
+                diffs.append([g.features.get(n, 0.0) - k.features.get(n, 0.0) for n in names])
+                ws.append(weight / (len(right) * len(wrong)))
+    d = np.array(diffs)
+    scale = np.abs(d).mean(axis=0)
+    scale[scale < 1e-9] = 1.0
+    model = LogisticRegression(C=1.0, max_iter=2000, fit_intercept=False)
+    model.fit(np.vstack([d / scale, -d / scale]), np.concatenate([np.ones(len(d)), np.zeros(len(d))]),
+              sample_weight=np.concatenate([ws, ws]))
+    return LinearModel(
+        features=names, coef=tuple(float(v) for v in model.coef_[0]), mean=(0.0,) * len(names),
+        scale=tuple(float(v) for v in scale),
+        meta={"source": "fitted on pairs within the candidates that have a cosine (benchmarks/quality)"},
+    )
 
 
 # -- confidence ----------------------------------------------------------------------------------
@@ -235,6 +250,11 @@ def fit_confidence(
     c: float = 1.0,
 ) -> LinearModel:
     """A confidence model over the top answers' features, with its operating threshold in ``meta``."""
+    if "cosine" in names and "rank" in names:  # the semantic model reads only what the combined model ranked
+        keep = [k for k, a in enumerate(answers) if a.order and confidence_model(a.order[0]) == "confidence_semantic"]
+        if keep:  # none when the budget never gave enough cosines (then the lexical model decides)
+            answers = [answers[k] for k in keep]
+            w = w[keep]
     feats = [a.order[0].features if a.order else {} for a in answers]
     y = np.array([a.correct for a in answers])
     model = fit_logistic(matrix(feats, names), y, w, names, c,
@@ -244,10 +264,13 @@ def fit_confidence(
     return dataclasses.replace(model, meta={**model.meta, "threshold": threshold})
 
 
-def probability(model: LinearModel, a: Answered) -> float:
+def probability(model: LinearModel, a: Answered, lexical: LinearModel | None = None) -> float:
+    """The confidence of a's top answer; ``lexical`` reads the answers the combined model did not rank."""
     if not a.order:
         return 0.0
     top = a.order[0]
+    if lexical is not None and confidence_model(top) == "confidence_lexical":
+        model = lexical
     if not top.timely or not passes_gates(top, model):
         return 0.0
     return model.probability(top.features)

@@ -93,7 +93,11 @@ def run_variant(v: Variant, train: Sequence[Record], test: Sequence[Record]) -> 
     else:
         conf = fit.fit_confidence(train_answers, w, v.confidence, v.gates)
     fitted["confidence"] = conf
-    p = np.array([fit.probability(conf, a) for a in test_answers])
+    fallback = None
+    if v.semantic:  # answers the combined model did not rank (too few cosines) go to the lexical model
+        fallback = fit.fit_confidence(fit.answer_all(train, lexical, None, False), w, fit.CONF_LEXICAL, v.gates)
+    conf, fallback = fit.shift_to(conf, 0.5), fit.shift_to(fallback, 0.5) if fallback else None
+    p = np.array([fit.probability(conf, a, fallback) for a in test_answers])
     return test_answers, p, fitted
 
 
@@ -131,11 +135,10 @@ def cross_validate(
     for train_idx, test_idx in GroupKFold(n_splits=folds).split(np.zeros(len(records)), groups=groups):
         train = [records[i] for i in train_idx]
         test = [records[i] for i in test_idx]
-        test_answers, p, fitted = run_variant(v, train, test)
-        threshold = fitted["confidence"].meta["threshold"]
+        test_answers, p, _ = run_variant(v, train, test)
         for k, i in enumerate(test_idx):
             answers[i] = test_answers[k]
-            accepted[i] = p[k] >= threshold
+            accepted[i] = p[k] >= 0.5
     done = [a for a in answers if a is not None]
     return metrics(done, accepted.astype(float), 0.5), done, accepted
 
@@ -227,7 +230,14 @@ def evaluate(
                                             found.get("hand-set rank, fitted confidence")) else None
     report.add(f"entity+event: {'a gate' if gate else 'a feature (the gate lost P@1 in CV)'}", summary=True)
     lexical_answers = fit.answer_all(records, lexical, None, False)
-    conf_lexical = fit.fit_confidence(lexical_answers, w, fit.CONF_LEXICAL, gate)
+    hand_row, fitted_row = found.get("hand-set (today)"), found.get("hand-set rank, fitted confidence")
+    if ranker == "hand" and not (_better(fitted_row, hand_row) and fitted_row["seeds P@1"] >= hand_row["seeds P@1"]):
+        hand = fit.HAND_CONFIDENCE
+        conf_lexical = LinearModel(hand.features, hand.coef, hand.intercept, meta={**hand.meta, "threshold": 0.58})
+        report.add("lexical confidence: hand-set (the fitted one did not do better in CV)", summary=True)
+    else:
+        conf_lexical = fit.fit_confidence(lexical_answers, w, fit.CONF_LEXICAL, gate)
+        report.add("lexical confidence: fitted", summary=True)
     final = {"rank_lexical": lexical, "confidence_lexical": fit.shift_to(conf_lexical)}
     if with_encoder:
         semantic = fit.fit_semantic_ranker(records, w, lexical)
@@ -243,7 +253,7 @@ def evaluate(
         if key not in final or (name == "combined" and not with_encoder):
             continue
         answers = fit.answer_all(records, lexical, final.get("rank_semantic") if name == "combined" else None, False)
-        p = np.array([fit.probability(final[key], a) for a in answers])
+        p = np.array([fit.probability(final[key], a, final["confidence_lexical"]) for a in answers])
         fitted_rows.append((f"{name} (fitted on all: in-sample)", metrics(answers, p, fit.DEFAULT_THRESHOLD)))
     report.add("Fitted on everything (in-sample, for comparison only):", summary=True)
     for line in table(fitted_rows):

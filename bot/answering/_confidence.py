@@ -74,8 +74,13 @@ def assess(scored: Sequence[Scored]) -> None:
     answer_features(scored)
     loaded = models.load(MODELS)
     for item in scored[:ASSESSED]:
-        model = loaded["confidence_semantic" if item.cosine is not None else "confidence_lexical"]
+        model = loaded[confidence_model(item)]
         item.confidence = model.probability(item.features) if passes_gates(item, model) else 0.0
+
+
+def confidence_model(item: Scored) -> str:
+    """Which confidence model reads a candidate: the semantic one when the combined model ranked it."""
+    return "confidence_semantic" if "lexical_z" in item.features else "confidence_lexical"
 
 
 def passes_gates(item: Scored, model: models.LinearModel) -> bool:
