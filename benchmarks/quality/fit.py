@@ -146,8 +146,6 @@ def cosine_order(items: list[Scored]) -> list[Scored]:
 
 def answered(r: Record, order: list[Scored]) -> Answered:
     answer_features(order)
-    for item in order[:ASSESSED]:
-        item.features["rank"] = item.score
     gold = {(i.hit.sentence.article_id, i.hit.sentence.position) for i, ok in zip(r.pool, r.labels, strict=True)
             if ok}
     correct = bool(order) and (order[0].hit.sentence.article_id, order[0].hit.sentence.position) in gold

@@ -51,8 +51,8 @@ def article_support(corpus: Corpus, concepts: Sequence[Concept], scored: Sequenc
 
 
 def answer_features(scored: Sequence[Scored]) -> None:
-    """Add to the leading candidates what confidence reads beyond their own features: the margin of
-    the best over the next (score and cosine), shared by the question's answers."""
+    """Add to the leading candidates what confidence reads beyond their own features: their ranking
+    score, and the margin of the best over the next (score and cosine), shared by the question's answers."""
     if not scored:
         return
     top = scored[0]
@@ -61,6 +61,7 @@ def answer_features(scored: Sequence[Scored]) -> None:
     cosines = [i.cosine for i in rest if i.cosine is not None]
     for item in scored[:ASSESSED]:
         f = item.features
+        f["rank"] = item.score  # the ranking model's score (the combined one's when it ranked the candidate)
         f["margin"] = min(margin, 5.0)
         if top.cosine is not None and cosines:
             f["cos_margin"] = top.cosine - max(cosines)

@@ -47,6 +47,7 @@ def test_answer_features_give_the_margins_of_the_best() -> None:
         item.features.update({"entity": 1.0, "event": 0.5})
     answer_features(items)
     top = items[0].features
+    assert top["rank"] == 3.0 and items[1].features["rank"] == 2.0  # the ranking score is a confidence feature
     assert top["margin"] == 1.0 and abs(top["cos_margin"] - 0.2) < 1e-9
     assert top["entity_event"] == 0.5
     lone = _scored(2)
