@@ -212,6 +212,7 @@ def test_a_question_does_not_wait_past_its_budget_for_the_model_to_load(
     monkeypatch.setattr(_encoder, "_ENCODERS", {})  # not loaded yet in this process ...
     with _encoder._LOADING:  # ... and the warm-up thread is loading it
         started = time.perf_counter()
+        assert seeds.semantic.available  # what answering asks first: it does not wait either
         scores = seeds.semantic.cosines("Lavrov", all_hits(seeds)[:3], budget_ms=50)
         elapsed = time.perf_counter() - started
     assert scores == [None] * 3

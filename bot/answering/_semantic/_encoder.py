@@ -176,6 +176,11 @@ def encoder(mode: str = "auto") -> Encoder:
     return found
 
 
+def loading(mode: str) -> bool:
+    """True while another thread loads the encoder for ``mode`` (it is not loaded yet)."""
+    return mode not in _ENCODERS and _LOADING.locked()
+
+
 def loaded_encoder(mode: str, deadline: float | None = None) -> Encoder | None:
     """The encoder once loaded; while another thread loads it, wait until ``deadline`` at most."""
     found = _ENCODERS.get(mode)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from bot.answering._semantic._background import BackgroundEmbedder, EmbedReport, embed_corpus, pass_lock
-from bot.answering._semantic._encoder import DIM, VARIANT, Encoder, encoder, loaded_encoder
+from bot.answering._semantic._encoder import DIM, VARIANT, Encoder, encoder, loaded_encoder, loading
 from bot.index import Hit
 from bot.index._vectors import FileVectorStore, MemoryVectorStore, VectorStore, passage_key
 from bot.records import Sentence
@@ -113,14 +113,21 @@ class SemanticScorer:
 
     @property
     def available(self) -> bool:
-        """False when ``answers.semantic`` is off or the encoder is not installed."""
-        return self.mode != "off" and self.encoder.available
+        """False when ``answers.semantic`` is off or the encoder is not installed.
+
+        While the warm-up thread loads the model this is True without waiting for it (``cosines``
+        then returns None rather than wait past its budget).
+        """
+        if self.mode == "off":
+            return False
+        if self._engine is None and loading(self.mode):
+            return True
+        return self.encoder.available
 
     @property
     def folder(self) -> Path | None:
-        """Where the vectors are stored (None: in memory only)."""
-        path = self._corpus._catalog_path
-        return path.parent / f"vectors-{VARIANT}" if path is not None else None
+        """Where the vectors are stored: beside the index, in this machine's index folder."""
+        return self._corpus.settings.index_folder / f"vectors-{VARIANT}"
 
     @property
     def store(self) -> VectorStore:
