@@ -45,6 +45,15 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", type=Path, help="a file with one question per line")
     ask.add_argument("-n", "--limit", type=int, help="answers to show (default: answers.max_quotes)")
     command("index", "build or refresh the on-disk index and print a summary")
+    timeline = command("timeline", "the dated events the corpus reports about a person, place or event")
+    timeline.add_argument("topic", help='what the timeline is about, e.g. "Coreia do Norte"')
+    timeline.add_argument("--since", help="only events on or after this date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    timeline.add_argument("--until", help="only events on or before this date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    timeline.add_argument("--json", action="store_true", help="print the timeline as one JSON object")
+    timeline.add_argument("-n", "--limit", type=int, help="events to show (default: all)")
+    who = command("who", "who someone is, according to the corpus: titles, spellings, dates, companions")
+    who.add_argument("name", help='a name as the articles write it, e.g. "Shoigu" or "Sergei Shoigu"')
+    who.add_argument("--json", action="store_true", help="print the card as one JSON object")
     command("chat", "an interactive chat in the terminal")
     command("run", "start the Discord bot (token from the DISCORD_TOKEN environment variable)")
     return parser
@@ -149,6 +158,86 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.briefing import timeline
+
+    answerer = _answerer(settings)
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    try:
+        result = timeline(answerer.corpus, args.topic, args.since, args.until)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(format_timeline(result, args.limit))
+    return 0
+
+
+def format_timeline(result, limit: int | None = None) -> str:  # Timeline -> text for the terminal
+    """One line per event, in date order: its date (with precision), the sentence, its sources."""
+    from bot.dates import weekday_label
+
+    shown = result.entries[:limit] if limit else result.entries
+    span = f" from {result.since or '…'} to {result.until or '…'}" if result.since or result.until else ""
+    lines = [f"Timeline: {result.topic}{span} — {len(result.entries)} dated events"
+             + (f", {len(result.undated)} undated" if result.undated else "")]
+    if not result.entries and not result.undated:
+        lines.append("The corpus reports no dated event about this.")
+    for entry in shown:
+        label = weekday_label(entry.when, "en") if entry.when else "undated"
+        lines.append(f"{label} ({entry.precision})")
+        lines.append(textwrap.fill(entry.text, width=88, initial_indent="  “", subsequent_indent="   ") + "”")
+        lines.append(f"   — {_sources(entry.sources)}")
+    if limit and len(result.entries) > limit:
+        lines.append(f"… {len(result.entries) - limit} more (use -n to show more)")
+    if result.undated:
+        lines.append("Undated articles (what they say cannot be placed in time):")
+        for entry in result.undated:
+            lines.append(f"[{', '.join(entry.expressions)}]")
+            lines.append(textwrap.fill(entry.text, width=88, initial_indent="  “", subsequent_indent="   ") + "”")
+            lines.append(f"   — {_sources(entry.sources)}")
+    return "\n".join(lines)
+
+
+def _cmd_who(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.briefing import who
+
+    answerer = _answerer(settings)
+    try:
+        card = who(answerer.corpus, args.name)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    print(json.dumps(card.to_json(), ensure_ascii=False) if args.json else format_card(card))
+    return 0
+
+
+def format_card(card) -> str:  # Card -> text for the terminal
+    """A who-is card: the name, what the articles say it is (with sources), spellings, dates, companions."""
+    if not card.found:
+        return f"The corpus does not mention {card.name}."
+    lines = [card.name]
+    for d in card.descriptions:
+        lines.append(f"  • {d.text} — {_sources((d.source,))}")
+    if len(card.spellings) > 1:
+        lines.append("  spelt: " + " / ".join(card.spellings))
+    dates = " to ".join(dict.fromkeys(filter(None, (card.first_seen, card.last_seen)))) or "undated articles only"
+    plural = "s" if card.articles != 1 else ""
+    lines.append(f"  in {card.articles} article{plural} ({card.mentions} sentences), {dates}")
+    if card.together:
+        lines.append("  appears with: " + ", ".join(card.together))
+    if card.others:
+        lines.append("  not to be confused with: " + ", ".join(card.others))
+    return "\n".join(lines)
+
+
+def _sources(infos) -> str:
+    shown = [" · ".join(filter(None, (i.title[:70] if i.title else i.id, i.source, i.date))) for i in infos[:3]]
+    more = f" (+{len(infos) - 3} more)" if len(infos) > 3 else ""
+    return "; ".join(shown) + more
+
+
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     from bot.watch import CorpusWatcher
 
@@ -200,7 +289,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_logging(args.verbose, logging.INFO if args.command in ("index", "run") else logging.WARNING)
     try:
         settings = load_settings(args.config, corpus=args.corpus)
-        handler = {"ask": _cmd_ask, "index": _cmd_index, "chat": _cmd_chat, "run": _cmd_run}[args.command]
+        handler = {
+            "ask": _cmd_ask, "index": _cmd_index, "timeline": _cmd_timeline, "who": _cmd_who, "chat": _cmd_chat,
+            "run": _cmd_run,
+        }[args.command]
         return handler(args, settings)
     except (UsageError, ConfigError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -99,3 +99,23 @@ def test_chat_answers_lines_from_stdin(index_config: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert "Wednesday 18 October 2023" in proc.stdout
+
+
+def test_timeline_and_who_commands(index_config: Path, corpus: Path, capsys) -> None:
+    code, out, _ = run(capsys, "--config", str(index_config), "timeline", "Coreia do Norte", "--corpus", str(corpus))
+    assert code == 0
+    assert out.index("September 2023") < out.index("Friday 13 October 2023") < out.index("Wednesday 18 October 2023")
+    assert "Undated articles" in out and "[no sábado]" in out
+    code, out, _ = run(capsys, "--config", str(index_config), "timeline", "North Korea", "--json",
+                       "--since", "2023-10-15", "--corpus", str(corpus))
+    assert code == 0 and [e["when"] for e in json.loads(out)["entries"]] == ["2023-10-17", "2023-10-18"]
+    code, out, _ = run(capsys, "--config", str(index_config), "who", "Shoigu", "--corpus", str(corpus))
+    assert code == 0 and out.startswith("Sergei Shoigu") and "secretário do Conselho de Segurança" in out
+    code, out, _ = run(capsys, "--config", str(index_config), "who", "Shoigu", "--json", "--corpus", str(corpus))
+    assert json.loads(out)["name"] == "Sergei Shoigu"
+
+
+def test_timeline_bad_date_is_a_usage_error(index_config: Path, corpus: Path, capsys) -> None:
+    code, _, err = run(capsys, "--config", str(index_config), "timeline", "Lavrov", "--since", "2023-13",
+                       "--corpus", str(corpus))
+    assert code == 2 and "not a date" in err and "Traceback" not in err

@@ -38,7 +38,7 @@ from bot.questions import analyse as analyse_question
 from bot.records import ArticleInfo, Sentence
 from bot.translate import translator
 
-__all__ = ["Answer", "Answerer", "RefreshReport", "Result"]
+__all__ = ["Answer", "Answerer", "Corpus", "RefreshReport", "Result"]
 
 
 class Answerer:
@@ -92,6 +92,11 @@ class Answerer:
         whole corpus folder is compared with the index.
         """
         return self._corpus.refresh(progress, paths)
+
+    @property
+    def corpus(self) -> Corpus:
+        """The index and catalog answers come from (what the briefing tools read too)."""
+        return self._corpus
 
     @property
     def last_report(self) -> RefreshReport | None:

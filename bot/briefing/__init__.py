@@ -1,0 +1,13 @@
+"""Briefing tools over the index and the catalog: timelines of a topic and who-is cards.
+
+``timeline(answerer.corpus, "Coreia do Norte")`` lists the dated sentences about a topic across
+all articles in the order of the events; ``who(answerer.corpus, "Shoigu")`` gathers what the
+corpus says a person is. Neither knows anything about Discord or the terminal.
+"""
+
+from __future__ import annotations
+
+from bot.briefing._timeline import Entry, Timeline, timeline
+from bot.briefing._who import Card, Description, who
+
+__all__ = ["Card", "Description", "Entry", "Timeline", "timeline", "who"]

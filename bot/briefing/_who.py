@@ -1,0 +1,323 @@
+"""Who-is cards: what the corpus says a person (or organisation) is, with the sources.
+
+For a name, the card gathers the descriptions the articles give it — appositions and titles:
+"Sergei Shoigu, secretário do Conselho de Segurança da Rússia", "Shoigu, que foi ministro da
+Defesa da Rússia até maio", "o presidente Vladimir Putin" — each with its source, the spellings
+the corpus uses (Serguei / Sergei), the first and last dates of the articles naming it, how many
+articles do, and the names it appears with most.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from bot.answering import Corpus
+from bot.briefing._topic import topic
+from bot.index import WeightedTerm
+from bot.language import STOPWORDS, fold
+from bot.records import ArticleInfo, Sentence
+
+#: At most this many sentences naming the person are read.
+_RETRIEVED = 5000
+#: Descriptions, spellings and companions shown on a card.
+_SHOWN = 8
+#: Capitalised words with the particles names use ("Luiz Inácio Lula da Silva", "Kim Jong-un").
+_NAME = re.compile(
+    r"[A-ZÀ-Ý][\w’'-]*(?:\s+(?:(?:de|da|do|dos|das|del|van|von|bin|al)\s+)?[A-ZÀ-Ý][\w’'-]*)*"
+)
+#: Offices, titles and occupations that make a phrase a description of a person.
+_ROLE = re.compile(
+    r"\b(?:ex-)?(?:secret[aá]ri[oa](?:-geral)?|ministr[oa]|president[ea]|vice-\w+|diretor[a]?|chefe|l[ií]der|"
+    r"porta-voz|embaixador[a]?|governador[a]?|prefeit[oa]|senador[a]?|deputad[oa]|vereador[a]?|juiz[a]?|"
+    r"procurador[a]?(?:-geral)?|general|comandante|coronel|capit[aã]o|delegad[oa]|promotor[a]?|advogad[oa]|"
+    r"gerente|coordenador[a]?|superintendente|t[eé]cnic[oa]|treinador[a]?|fundador[a]?|chanceler|rei|rainha|"
+    r"pr[ií]ncipe|princesa|papa|bispo|arcebispo|padre|pastor[a]?|autoridade|dirigente|militante|ativista|"
+    r"empres[aá]ri[oa]|executiv[oa]|economista|analista|pesquisador[a]?|professor[a]?|cientista|m[eé]dic[oa]|"
+    r"jornalista|escritor[a]?|cantor[a]?|ator|atriz|jogador[a]?|atleta|candidat[oa]|herdeir[oa]|"
+    r"assessor[a]?|conselheir[oa]|relator[a]?|reitor[a]?|magnata|bilion[aá]ri[oa]|l[ií]der|"
+    r"secretary|minister|president|director|chief|head|leader|spokes(?:man|woman|person)|ambassador|governor|"
+    r"mayor|senator|congress(?:man|woman)|judge|prosecutor|commander|general|manager|coach|founder|official|"
+    r"chancellor|king|queen|prince|princess|pope|bishop|activist|businessman|businesswoman|executive|"
+    r"economist|analyst|researcher|professor|scientist|journalist|writer|singer|actor|actress|player|candidate|"
+    r"adviser|advisor|envoy|chairman|chairwoman|ceo)\b",
+    re.IGNORECASE,
+)
+#: Words that end a title written before a name ("com *o* presidente Vladimir Putin").
+_BEFORE_TITLE = frozenset((
+    "o", "a", "os", "as", "um", "uma", "do", "da", "dos", "das", "no", "na", "nos", "nas", "ao", "aos", "à", "às",
+    "pelo", "pela", "pelos", "pelas", "com", "e", "que", "para", "por", "the", "an", "of", "and", "with", "by",
+    "to", "for", "said",
+))
+#: Articles, and the words that may come before a title without being part of the office.
+_ARTICLES = frozenset(("o", "a", "os", "as", "um", "uma", "the", "an"))
+_MODIFIERS = frozenset(("atual", "entao", "novo", "nova", "futuro", "futura", "primeiro", "primeira", "former",
+                        "current", "new", "then", "then-", "acting", "interino", "interina"))
+#: Words that cannot end a title ("juiz de", "presidente do").
+_CONNECTORS = frozenset(("de", "da", "do", "dos", "das", "of", "e", "and"))
+#: Endings of lowercase finite verbs (Portuguese past, imperfect and future): "o líder convidou Putin" is no
+#: title. (Not -ia/-eu: Rússia, presidência, europeu.)
+_VERB = re.compile(r"(?:ou|iu|aram|eram|iram|ava|avam|ará|erá|irá)$|^(?:disse|diz|dizem|fez|faz|teve|tem|pode|"
+                   r"deve|vai|said|says|told|has|had|will)$")
+#: A title followed directly by a name is another person's ("procuradora Raquel Dodge").
+_TITLE_THEN_NAME = re.compile(r"^\S+\s+[A-ZÀ-Ý]")
+_CLAUSE_END = re.compile(r"[,;:()\[\]—–]|\.(?:\s|$)|\s-\s")
+_RELATIVE = re.compile(r"(?:que|quem|who|which)\s+(?:foi|é|era|será|seria|tinha sido|is|was|has been|had been)\b",
+                       re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """One thing an article says the person is."""
+
+    text: str
+    source: ArticleInfo
+    sentence: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The description as the CLI's JSON contract."""
+        return {"text": self.text, "sentence": self.sentence, "source": asdict(self.source)}
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What the corpus says about one name."""
+
+    name: str
+    spellings: tuple[str, ...]
+    descriptions: tuple[Description, ...]
+    first_seen: str | None
+    last_seen: str | None
+    articles: int
+    mentions: int
+    together: tuple[str, ...]
+    others: tuple[str, ...] = ()  # other people the bare name may mean ("Kim Yo-jong" for "Kim")
+
+    @property
+    def found(self) -> bool:
+        """Whether the corpus names it at all."""
+        return self.mentions > 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The card as the CLI's JSON contract."""
+        return {
+            "name": self.name, "spellings": list(self.spellings), "first_seen": self.first_seen,
+            "last_seen": self.last_seen, "articles": self.articles, "mentions": self.mentions,
+            "together": list(self.together), "others": list(self.others),
+            "descriptions": [d.to_json() for d in self.descriptions],
+        }
+
+
+def who(corpus: Corpus, name: str) -> Card:
+    """The card of ``name`` (typos in it are corrected against the corpus). Raises ValueError when empty."""
+    t = topic(corpus, name)
+    key = _key_word(corpus, t.words)
+    if not key:
+        return Card(t.text, (), (), None, None, 0, 0, ())
+    hits = corpus.index.search([WeightedTerm(key, 1.0)], min(_RETRIEVED, corpus.document_frequency(key) or 1))
+    mentions = [h.sentence for h in hits if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", fold(h.sentence.text))]
+    spans = Counter(span for s in mentions for span in _spans(s.text, key))
+    main, others = _people(spans, t.words, key)
+    spellings = tuple(sorted(main, key=lambda n: (-spans[n], n)))
+    if len(spellings) > 2:  # a spelling seen once among many is usually two names run together
+        spellings = tuple(n for n in spellings if spans[n] > 1 or n == spellings[0]) or spellings
+    if others:  # sentences that name another person with this surname are not about this one
+        other_spans = {n for group in others for n in group}
+        mentions = [s for s in mentions if not (set(_spans(s.text, key)) & other_spans)
+                    or set(_spans(s.text, key)) & set(main)]
+    descriptions = _descriptions(corpus, mentions, spellings or (t.text,))
+    articles = {s.article_id for s in mentions}
+    dates = sorted(d for d in (_date(corpus, a) for a in articles) if d)
+    display = next((n for n in spellings if len(n.split()) > 1), spellings[0] if spellings else t.text)
+    return Card(
+        name=display,
+        spellings=spellings[:_SHOWN],
+        descriptions=descriptions,
+        first_seen=dates[0] if dates else None,
+        last_seen=dates[-1] if dates else None,
+        articles=len(articles),
+        mentions=len(mentions),
+        together=_together(corpus, articles, key),
+        others=tuple(max(group, key=lambda n: spans[n]) for group in others)[:_SHOWN],
+    )
+
+
+def _key_word(corpus: Corpus, words: tuple[str, ...]) -> str:
+    """The word a name is looked up by: its last (the surname), unless another is far rarer.
+
+    "Serguei Shoigu" is looked up by "shoigu" even where "serguei" is rarer (another Serguei);
+    "Marielle Franco" by "marielle", "franco" being a common word.
+    """
+    known = [w for w in words if corpus.document_frequency(w)]
+    if not known:
+        return ""
+    rarest = min(known, key=lambda w: (corpus.document_frequency(w), -len(w)))
+    last = known[-1]
+    return last if corpus.document_frequency(last) <= 10 * corpus.document_frequency(rarest) else rarest
+
+
+def _spans(text: str, key: str) -> list[str]:
+    """The capitalised names in ``text`` that hold the word ``key``: its given names, it, and what follows.
+
+    Titles written in capitals before a name ("Presidente Michel Temer", "Juiz Sérgio Moro") and
+    text in capitals (headlines, credits) are not part of a spelling.
+    """
+    stop = STOPWORDS["pt"] | STOPWORDS["en"]
+    found = []
+    for match in _NAME.finditer(text):
+        words = match.group().split()
+        keys = [i for i, w in enumerate(words) if key in fold(w).replace("-", " ").split() or fold(w) == key]
+        if not keys:
+            continue
+        words = words[max(0, keys[0] - 3):]  # at most three given names before the surname
+        while words and (fold(words[0]) in stop or _ROLE.fullmatch(words[0])):
+            words = words[1:]
+        span = " ".join(words)
+        if span and not (span.isupper() and len(span) > 4):
+            found.append(span)
+    return found
+
+
+def _people(spans: Counter[str], typed: tuple[str, ...], key: str) -> tuple[list[str], list[list[str]]]:
+    """The spellings of the person asked for, and the groups of spellings of other people.
+
+    Spellings whose other words agree (fuzzily: Sergei / Serguei / Sergey) are one person; the
+    bare surname belongs to everyone. When the question gives only the surname, the person
+    named most is the one meant.
+    """
+    def given(span: str) -> str:
+        return " ".join(w for w in fold(span).replace("-", " ").split() if w != key)
+
+    groups: list[list[str]] = []
+    bare: list[str] = []
+    for span in sorted(spans, key=lambda n: -spans[n]):
+        first = given(span)
+        if not first:
+            bare.append(span)
+            continue
+        for group in groups:
+            if fuzz.ratio(first, given(group[0])) >= 70 or fuzz.token_set_ratio(first, given(group[0])) >= 90:
+                group.append(span)
+                break
+        else:
+            groups.append([span])
+    wanted = " ".join(w for w in typed if w != key)
+    if wanted:
+        chosen = max(groups, key=lambda g: fuzz.ratio(wanted, given(g[0])), default=[])
+        if chosen and fuzz.ratio(wanted, given(chosen[0])) < 60:
+            chosen = []
+    else:
+        chosen = max(groups, key=lambda g: sum(spans[n] for n in g), default=[])
+    return [*chosen, *bare], [g for g in groups if g is not chosen]
+
+
+def _descriptions(corpus: Corpus, mentions: list[Sentence], spellings: tuple[str, ...]) -> tuple[Description, ...]:
+    """The appositions and titles the sentences give the name, one per distinct wording."""
+    names = sorted(spellings, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
+    found: dict[str, Description] = {}
+    seen: Counter[str] = Counter()
+    for s in mentions:
+        info = corpus.article(s.article_id)
+        if info is None:
+            continue
+        for match in pattern.finditer(s.text):
+            for text in (_after(s.text, match.end()), _before(s.text, match.start())):
+                if not text:
+                    continue
+                key = fold(text)
+                seen[key] += 1
+                newest = found.get(key)
+                if newest is None or (info.date or "") > (newest.source.date or ""):
+                    found[key] = Description(text, info, s.text)
+    # What many articles say first (the most reliable), then the newest (what the person is now).
+    ranked = sorted(found.items(), key=lambda kv: (-seen[kv[0]], _negated(kv[1].source.date or "")))
+    return tuple(d for _, d in ranked[:_SHOWN])
+
+
+def _negated(date: str) -> tuple[int, ...]:
+    """A sort key putting later dates first."""
+    return tuple(-ord(c) for c in date)
+
+
+def _after(text: str, end: int) -> str | None:
+    """An apposition after the name: "Shoigu, secretário do Conselho..." or ", que foi ministro...". """
+    rest = text[end:]
+    if not rest.startswith(", "):
+        return None
+    body = rest[2:]
+    relative = _RELATIVE.match(body)
+    stop = _CLAUSE_END.search(body, relative.end() if relative else 0)
+    phrase = body[: stop.start()] if stop else body
+    phrase = phrase.strip().rstrip(".")
+    if not phrase or not (phrase[0].islower() or relative) or len(phrase.split()) > 18:
+        return None
+    return phrase if _titled(phrase[relative.end():] if relative else phrase) else None
+
+
+def _before(text: str, start: int) -> str | None:
+    """A title written before the name: "o presidente Vladimir Putin", "O ministro ..., Serguei Lavrov,"."""
+    head = text[:start]
+    if head.endswith(", "):  # "O ministro russo das Relações Exteriores, Serguei Lavrov, ..."
+        clause = re.split(r"[,;:()\[\]]|\.\s", head[:-2])[-1].strip()
+        roles = [m for m in _ROLE.finditer(clause) if m.start() == 0 or not clause[m.start() - 1].isalnum()]
+        if not roles:
+            return None
+        start = roles[-1].start()  # "... do assassinato da vereadora do PSOL, Marielle Franco": the last title
+        words = clause[:start].split()
+        while words and fold(words[-1]) in _MODIFIERS:
+            start = clause.rindex(words.pop(), 0, start)
+        phrase = clause[start:].strip()
+        if phrase and phrase[0].islower() and len(phrase.split()) <= 12 and _titled(phrase):
+            return phrase
+        return None
+    words = head.split()
+    taken: list[str] = []
+    for word in reversed(words):
+        bare = word.strip("\"“”'(")
+        if not bare or fold(bare) in _BEFORE_TITLE or re.search(r"[,;:.!?)]$", word):
+            break
+        taken.append(word)
+        if len(taken) > 8:
+            return None
+    taken.reverse()
+    while taken and fold(taken[-1]) in _CONNECTORS:
+        taken.pop()  # "o juiz de Curitiba Sérgio Moro" read as "juiz de" + name: not a whole title
+    phrase = " ".join(taken)
+    return phrase if phrase and _titled(phrase) else None
+
+
+def _titled(phrase: str) -> bool:
+    """Whether ``phrase`` is a title or office: it starts with one ("atual presidente dos EUA") and goes on
+    as a noun phrase, not as a verb phrase ("líder norte-coreano convidou")."""
+    words = phrase.split()
+    while words and fold(words[0]) in _MODIFIERS | _ARTICLES:
+        words = words[1:]
+    title = " ".join(words)
+    role = _ROLE.match(title)
+    if role is None or _TITLE_THEN_NAME.match(title):
+        return False
+    return not any(w.islower() and _VERB.search(fold(w)) for w in title[role.end():].split())
+
+
+def _together(corpus: Corpus, articles: set[str], key: str) -> tuple[str, ...]:
+    """The names mentioned most in the articles that name the person (from the catalog)."""
+    counts: Counter[str] = Counter()
+    for article_id in articles:
+        entry = corpus.catalog.entries.get(article_id)
+        if entry is None:
+            continue
+        counts.update(n for n in entry.names if key not in fold(n).replace("-", " ").split())
+    return tuple(n for n, _ in counts.most_common(_SHOWN))
+
+
+def _date(corpus: Corpus, article_id: str) -> str | None:
+    info = corpus.article(article_id)
+    return info.date if info else None
+
+
+__all__ = ["Card", "Description", "who"]
