@@ -29,6 +29,7 @@ from bot.answering import _assemble
 from bot.answering._confidence import is_confident
 from bot.answering._corpus import Corpus
 from bot.answering._expand import Expander
+from bot.answering._extract import Direct, extract
 from bot.answering._rank import Scored, rank
 from bot.answering._results import Answer, Result
 from bot.config import Settings, load_settings
@@ -38,7 +39,7 @@ from bot.questions import analyse as analyse_question
 from bot.records import ArticleInfo, Sentence
 from bot.translate import translator
 
-__all__ = ["Answer", "Answerer", "Corpus", "RefreshReport", "Result"]
+__all__ = ["Answer", "Answerer", "Corpus", "Direct", "RefreshReport", "Result"]
 
 
 class Answerer:
@@ -155,9 +156,14 @@ class Answerer:
         scored = self._candidates(q, translated, self._settings.answers.candidates)
         answers = _assemble.answers(self._corpus, scored, limit, self._is_confident)
         suggestions: tuple[str, ...] = ()
+        direct = None
         if not answers or not answers[0].confident:
             suggestions = _assemble.suggestions(self._corpus, q, scored)
-        return Result(question, tuple(answers), suggestions, q.asks, q.lang, translated)
+        else:
+            best = answers[0]
+            phrasing = translated if translated and best.article.lang != q.lang else q.text
+            direct = extract(q, phrasing, best.text, best.when, best.article.lang, bool(best.article.date))
+        return Result(question, tuple(answers), suggestions, q.asks, q.lang, translated, direct)
 
     def search(self, terms: str, limit: int = 25) -> list[Answer]:
         """The best matching sentences for free-text terms, no confidence cut."""

@@ -21,6 +21,7 @@ from bot.briefing._topic import topic
 from bot.index import WeightedTerm
 from bot.language import STOPWORDS, fold
 from bot.records import ArticleInfo, Sentence
+from bot.titles import ROLE, titles_of
 
 #: At most this many sentences naming the person are read.
 _RETRIEVED = 5000
@@ -30,46 +31,6 @@ _SHOWN = 8
 _NAME = re.compile(
     r"[A-ZÀ-Ý][\w’'-]*(?:\s+(?:(?:de|da|do|dos|das|del|van|von|bin|al)\s+)?[A-ZÀ-Ý][\w’'-]*)*"
 )
-#: Offices, titles and occupations that make a phrase a description of a person.
-_ROLE = re.compile(
-    r"\b(?:ex-)?(?:secret[aá]ri[oa](?:-geral)?|ministr[oa]|president[ea]|vice-\w+|diretor[a]?|chefe|l[ií]der|"
-    r"porta-voz|embaixador[a]?|governador[a]?|prefeit[oa]|senador[a]?|deputad[oa]|vereador[a]?|juiz[a]?|"
-    r"procurador[a]?(?:-geral)?|general|comandante|coronel|capit[aã]o|delegad[oa]|promotor[a]?|advogad[oa]|"
-    r"gerente|coordenador[a]?|superintendente|t[eé]cnic[oa]|treinador[a]?|fundador[a]?|chanceler|rei|rainha|"
-    r"pr[ií]ncipe|princesa|papa|bispo|arcebispo|padre|pastor[a]?|autoridade|dirigente|militante|ativista|"
-    r"empres[aá]ri[oa]|executiv[oa]|economista|analista|pesquisador[a]?|professor[a]?|cientista|m[eé]dic[oa]|"
-    r"jornalista|escritor[a]?|cantor[a]?|ator|atriz|jogador[a]?|atleta|candidat[oa]|herdeir[oa]|"
-    r"assessor[a]?|conselheir[oa]|relator[a]?|reitor[a]?|magnata|bilion[aá]ri[oa]|l[ií]der|"
-    r"secretary|minister|president|director|chief|head|leader|spokes(?:man|woman|person)|ambassador|governor|"
-    r"mayor|senator|congress(?:man|woman)|judge|prosecutor|commander|general|manager|coach|founder|official|"
-    r"chancellor|king|queen|prince|princess|pope|bishop|activist|businessman|businesswoman|executive|"
-    r"economist|analyst|researcher|professor|scientist|journalist|writer|singer|actor|actress|player|candidate|"
-    r"adviser|advisor|envoy|chairman|chairwoman|ceo)\b",
-    re.IGNORECASE,
-)
-#: Words that end a title written before a name ("com *o* presidente Vladimir Putin").
-_BEFORE_TITLE = frozenset((
-    "o", "a", "os", "as", "um", "uma", "do", "da", "dos", "das", "no", "na", "nos", "nas", "ao", "aos", "à", "às",
-    "pelo", "pela", "pelos", "pelas", "com", "e", "que", "para", "por", "the", "an", "of", "and", "with", "by",
-    "to", "for", "said",
-))
-#: Articles, and the words that may come before a title without being part of the office.
-_ARTICLES = frozenset(("o", "a", "os", "as", "um", "uma", "the", "an"))
-_MODIFIERS = frozenset(("atual", "entao", "novo", "nova", "futuro", "futura", "primeiro", "primeira", "former",
-                        "current", "new", "then", "then-", "acting", "interino", "interina"))
-#: Words that cannot end a title ("juiz de", "presidente do").
-_CONNECTORS = frozenset(("de", "da", "do", "dos", "das", "of", "e", "and"))
-#: Endings of lowercase finite verbs (Portuguese past, imperfect and future): "o líder convidou Putin" is no
-#: title. (Not -ia/-eu: Rússia, presidência, europeu.)
-_VERB = re.compile(r"(?:ou|iu|aram|eram|iram|ava|avam|ará|erá|irá)$|^(?:disse|diz|dizem|fez|faz|teve|tem|pode|"
-                   r"deve|vai|said|says|told|has|had|will)$")
-#: A title followed directly by a name is another person's ("procuradora Raquel Dodge").
-_TITLE_THEN_NAME = re.compile(r"^\S+\s+[A-ZÀ-Ý]")
-_CLAUSE_END = re.compile(r"[,;:()\[\]—–]|\.(?:\s|$)|\s-\s")
-_RELATIVE = re.compile(r"(?:que|quem|who|which)\s+(?:foi|é|era|será|seria|tinha sido|is|was|has been|had been)\b",
-                       re.IGNORECASE)
-
-
 @dataclass(frozen=True, slots=True)
 class Description:
     """One thing an article says the person is."""
@@ -174,7 +135,7 @@ def _spans(text: str, key: str) -> list[str]:
         if not keys:
             continue
         words = words[max(0, keys[0] - 3):]  # at most three given names before the surname
-        while words and (fold(words[0]) in stop or _ROLE.fullmatch(words[0])):
+        while words and (fold(words[0]) in stop or ROLE.fullmatch(words[0])):
             words = words[1:]
         span = " ".join(words)
         if span and not (span.isupper() and len(span) > 4):
@@ -217,23 +178,18 @@ def _people(spans: Counter[str], typed: tuple[str, ...], key: str) -> tuple[list
 
 def _descriptions(corpus: Corpus, mentions: list[Sentence], spellings: tuple[str, ...]) -> tuple[Description, ...]:
     """The appositions and titles the sentences give the name, one per distinct wording."""
-    names = sorted(spellings, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, names)) + r")(?![\w-])")
     found: dict[str, Description] = {}
     seen: Counter[str] = Counter()
     for s in mentions:
         info = corpus.article(s.article_id)
         if info is None:
             continue
-        for match in pattern.finditer(s.text):
-            for text in (_after(s.text, match.end()), _before(s.text, match.start())):
-                if not text:
-                    continue
-                key = fold(text)
-                seen[key] += 1
-                newest = found.get(key)
-                if newest is None or (info.date or "") > (newest.source.date or ""):
-                    found[key] = Description(text, info, s.text)
+        for text in titles_of(s.text, spellings):
+            key = fold(text)
+            seen[key] += 1
+            newest = found.get(key)
+            if newest is None or (info.date or "") > (newest.source.date or ""):
+                found[key] = Description(text, info, s.text)
     # What many articles say first (the most reliable), then the newest (what the person is now).
     ranked = sorted(found.items(), key=lambda kv: (-seen[kv[0]], _negated(kv[1].source.date or "")))
     return tuple(d for _, d in ranked[:_SHOWN])
@@ -242,66 +198,6 @@ def _descriptions(corpus: Corpus, mentions: list[Sentence], spellings: tuple[str
 def _negated(date: str) -> tuple[int, ...]:
     """A sort key putting later dates first."""
     return tuple(-ord(c) for c in date)
-
-
-def _after(text: str, end: int) -> str | None:
-    """An apposition after the name: "Shoigu, secretário do Conselho..." or ", que foi ministro...". """
-    rest = text[end:]
-    if not rest.startswith(", "):
-        return None
-    body = rest[2:]
-    relative = _RELATIVE.match(body)
-    stop = _CLAUSE_END.search(body, relative.end() if relative else 0)
-    phrase = body[: stop.start()] if stop else body
-    phrase = phrase.strip().rstrip(".")
-    if not phrase or not (phrase[0].islower() or relative) or len(phrase.split()) > 18:
-        return None
-    return phrase if _titled(phrase[relative.end():] if relative else phrase) else None
-
-
-def _before(text: str, start: int) -> str | None:
-    """A title written before the name: "o presidente Vladimir Putin", "O ministro ..., Serguei Lavrov,"."""
-    head = text[:start]
-    if head.endswith(", "):  # "O ministro russo das Relações Exteriores, Serguei Lavrov, ..."
-        clause = re.split(r"[,;:()\[\]]|\.\s", head[:-2])[-1].strip()
-        roles = [m for m in _ROLE.finditer(clause) if m.start() == 0 or not clause[m.start() - 1].isalnum()]
-        if not roles:
-            return None
-        start = roles[-1].start()  # "... do assassinato da vereadora do PSOL, Marielle Franco": the last title
-        words = clause[:start].split()
-        while words and fold(words[-1]) in _MODIFIERS:
-            start = clause.rindex(words.pop(), 0, start)
-        phrase = clause[start:].strip()
-        if phrase and phrase[0].islower() and len(phrase.split()) <= 12 and _titled(phrase):
-            return phrase
-        return None
-    words = head.split()
-    taken: list[str] = []
-    for word in reversed(words):
-        bare = word.strip("\"“”'(")
-        if not bare or fold(bare) in _BEFORE_TITLE or re.search(r"[,;:.!?)]$", word):
-            break
-        taken.append(word)
-        if len(taken) > 8:
-            return None
-    taken.reverse()
-    while taken and fold(taken[-1]) in _CONNECTORS:
-        taken.pop()  # "o juiz de Curitiba Sérgio Moro" read as "juiz de" + name: not a whole title
-    phrase = " ".join(taken)
-    return phrase if phrase and _titled(phrase) else None
-
-
-def _titled(phrase: str) -> bool:
-    """Whether ``phrase`` is a title or office: it starts with one ("atual presidente dos EUA") and goes on
-    as a noun phrase, not as a verb phrase ("líder norte-coreano convidou")."""
-    words = phrase.split()
-    while words and fold(words[0]) in _MODIFIERS | _ARTICLES:
-        words = words[1:]
-    title = " ".join(words)
-    role = _ROLE.match(title)
-    if role is None or _TITLE_THEN_NAME.match(title):
-        return False
-    return not any(w.islower() and _VERB.search(fold(w)) for w in title[role.end():].split())
 
 
 def _together(corpus: Corpus, articles: set[str], key: str) -> tuple[str, ...]:
