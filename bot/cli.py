@@ -92,8 +92,14 @@ def _read_batch(path: Path) -> list[str]:
 def format_result(result) -> str:  # Result -> text for the terminal
     """A readable answer: the quotes, their sources and dates."""
     lines: list[str] = []
+    direct = result.direct
     if result.when_label:
         lines.append(f"When: {result.when_label}")
+    elif direct is not None and direct.kind == "date":
+        note = " (undated article: no date to resolve it against)" if direct.undated else ""
+        lines.append(f"When: {direct.text}{note}")
+    elif direct is not None:
+        lines.append(f"Answer: {direct.text}")
     confident = [a for a in result.answers if a.confident]
     if not confident:
         lines.append("The corpus does not answer this question.")

@@ -119,3 +119,12 @@ def test_timeline_bad_date_is_a_usage_error(index_config: Path, corpus: Path, ca
     code, _, err = run(capsys, "--config", str(index_config), "timeline", "Lavrov", "--since", "2023-13",
                        "--corpus", str(corpus))
     assert code == 2 and "not a date" in err and "Traceback" not in err
+
+
+def test_ask_prints_the_direct_answer_first(index_config: Path, corpus: Path, capsys) -> None:
+    code, out, _ = run(capsys, "--config", str(index_config), "ask", "--corpus", str(corpus),
+                       "How many containers of military equipment did North Korea send to Russia?")
+    assert code == 0 and out.splitlines()[0] == "Answer: 1.000 contêineres"
+    code, out, _ = run(capsys, "--config", str(index_config), "ask", "--corpus", str(corpus),
+                       "Quando Shoigu visitou Pyongyang?")
+    assert out.splitlines()[0] == "When: julho do ano passado (undated article: no date to resolve it against)"
