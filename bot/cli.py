@@ -245,9 +245,11 @@ def _sources(infos) -> str:
 
 
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.briefing import FollowUps
     from bot.watch import CorpusWatcher
 
     answerer = _answerer(settings)
+    followups = FollowUps(answerer)
     print(f"briefing-bot: {answerer.article_count} articles, {answerer.sentence_count} sentences. "
           "Ask a question (Ctrl-D to quit).")
     read = _line_reader(settings)
@@ -261,7 +263,10 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 print()
                 return 0
             if question.strip():
-                print(format_result(answerer.ask(question)))
+                understood, result = followups.ask("chat", question)
+                if understood.is_followup:
+                    print(f"Understood as: {understood.question}")
+                print(format_result(result))
     finally:
         watcher.stop()
 

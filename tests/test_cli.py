@@ -128,3 +128,13 @@ def test_ask_prints_the_direct_answer_first(index_config: Path, corpus: Path, ca
     code, out, _ = run(capsys, "--config", str(index_config), "ask", "--corpus", str(corpus),
                        "Quando Shoigu visitou Pyongyang?")
     assert out.splitlines()[0] == "When: julho do ano passado (undated article: no date to resolve it against)"
+
+
+def test_chat_resolves_follow_ups(index_config: Path, corpus: Path) -> None:
+    questions = "When did Lavrov visit Pyongyang?\nand Shoigu?\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "--config", str(index_config), "chat", "--corpus", str(corpus)],
+        input=questions, capture_output=True, text=True, timeout=120, cwd=REPO,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Understood as: When did Shoigu visit Pyongyang?" in done.stdout

@@ -144,8 +144,11 @@ class Answerer:
 
     # -- answering -------------------------------------------------------------------------
 
-    def ask(self, question: str, limit: int | None = None) -> Result:
-        """The sentences answering ``question``, best first. Raises ValueError on an empty question."""
+    def ask(self, question: str, limit: int | None = None, exclude: Collection[str] = ()) -> Result:
+        """The sentences answering ``question``, best first. Raises ValueError on an empty question.
+
+        ``exclude`` holds quotes already given (a "who else?" follow-up): they are not given again.
+        """
         if not question or not question.strip():
             raise ValueError("the question is empty")
         question = " ".join(question.split())
@@ -154,6 +157,9 @@ class Answerer:
         limit = limit or self._settings.answers.max_quotes
         translated = self._expander.translation(q)
         scored = self._candidates(q, translated, self._settings.answers.candidates)
+        if exclude:
+            skip = {" ".join(text.lower().split()) for text in exclude}
+            scored = [item for item in scored if " ".join(item.hit.sentence.text.lower().split()) not in skip]
         answers = _assemble.answers(self._corpus, scored, limit, self._is_confident)
         suggestions: tuple[str, ...] = ()
         direct = None

@@ -107,6 +107,25 @@ def following(corpus: Corpus, t: Topic, hits: list[Hit]) -> list[Sentence]:
     return found
 
 
+#: Words before a place: "em Seul", "a Pyongyang", "in Paris" (the last word before the name).
+_LOCATIVE = re.compile(r"(?:^|\s)(?:em|no|na|nos|nas|a|à|ao|para|por|in|at|to)\s+$", re.IGNORECASE)
+
+
+def is_place(corpus: Corpus, name: str, sample: int = 200) -> bool:
+    """Whether the corpus writes ``name`` as a place: after "em", "a", "in"... in most of its mentions."""
+    t = topic(corpus, name)
+    hits = mentions(corpus, t, sample)
+    if not hits:
+        return False
+    located = 0
+    for hit in hits:
+        match = t.pattern.search(fold(hit.sentence.text))
+        located += bool(match and _LOCATIVE.search(fold(hit.sentence.text)[: match.start()]))
+    # One in five: places are subjects too ("Moscou e Pyongyang negam"); people rarely follow "em"/"a"
+    # (on the news set: places 0.23-0.66 of their mentions, people 0.00-0.14).
+    return located * 5 >= len(hits)
+
+
 def _rarest(corpus: Corpus, name: str) -> str:
     """The content word of a name that the fewest sentences hold ("" when it has none)."""
     words = content_words(name)
