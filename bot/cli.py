@@ -230,7 +230,8 @@ def format_card(card) -> str:  # Card -> text for the terminal
         lines.append("  spelt: " + " / ".join(card.spellings))
     dates = " to ".join(dict.fromkeys(filter(None, (card.first_seen, card.last_seen)))) or "undated articles only"
     plural = "s" if card.articles != 1 else ""
-    lines.append(f"  in {card.articles} article{plural} ({card.mentions} sentences), {dates}")
+    more = "" if card.complete else "+"
+    lines.append(f"  in {card.articles}{more} article{plural} ({card.mentions}{more} sentences), {dates}")
     if card.together:
         lines.append("  appears with: " + ", ".join(card.together))
     if card.others:

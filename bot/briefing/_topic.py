@@ -133,10 +133,13 @@ def _rarest(corpus: Corpus, name: str) -> str:
 
 
 def _names_alias(alias: str, typed: str, folded: tuple[str, ...]) -> bool:
-    """Whether the typed topic names ``alias`` (an acronym such as UN only when typed in capitals)."""
+    """Whether the typed topic *is* ``alias`` (an acronym such as UN only when typed in capitals).
+
+    The whole topic, not a part of it: "Cristiane Brasil" is a person, not Brazil.
+    """
     if alias.isupper():
-        return re.search(rf"(?<!\w){re.escape(alias)}(?!\w)", typed) is not None
-    return any(_phrase(fold(alias)).search(text) for text in folded)
+        return alias == typed.strip()
+    return any(fold(alias) == text.strip() for text in folded)
 
 
 def _corrected(corpus: Corpus, expander: Expander, word: str) -> str:

@@ -23,8 +23,8 @@ from bot.language import STOPWORDS, fold
 from bot.records import ArticleInfo, Sentence
 from bot.titles import ROLE, titles_of
 
-#: At most this many sentences naming the person are read.
-_RETRIEVED = 5000
+#: At most this many sentences naming the person are read (the best-scored ones); beyond, counts are lower bounds.
+_RETRIEVED = 2000
 #: Descriptions, spellings and companions shown on a card.
 _SHOWN = 8
 #: Capitalised words with the particles names use ("Luiz Inácio Lula da Silva", "Kim Jong-un").
@@ -57,6 +57,7 @@ class Card:
     mentions: int
     together: tuple[str, ...]
     others: tuple[str, ...] = ()  # other people the bare name may mean ("Kim Yo-jong" for "Kim")
+    complete: bool = True  # False when the name is in more sentences than a card reads (counts are "at least")
 
     @property
     def found(self) -> bool:
@@ -68,7 +69,7 @@ class Card:
         return {
             "name": self.name, "spellings": list(self.spellings), "first_seen": self.first_seen,
             "last_seen": self.last_seen, "articles": self.articles, "mentions": self.mentions,
-            "together": list(self.together), "others": list(self.others),
+            "together": list(self.together), "others": list(self.others), "complete": self.complete,
             "descriptions": [d.to_json() for d in self.descriptions],
         }
 
@@ -79,17 +80,19 @@ def who(corpus: Corpus, name: str) -> Card:
     key = _key_word(corpus, t.words)
     if not key:
         return Card(t.text, (), (), None, None, 0, 0, ())
-    hits = corpus.index.search([WeightedTerm(key, 1.0)], min(_RETRIEVED, corpus.document_frequency(key) or 1))
-    mentions = [h.sentence for h in hits if re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", fold(h.sentence.text))]
-    spans = Counter(span for s in mentions for span in _spans(s.text, key))
+    available = corpus.document_frequency(key)
+    hits = corpus.index.search([WeightedTerm(key, 1.0)], min(_RETRIEVED, available or 1))
+    word = re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])")
+    named = [(h.sentence, _spans(h.sentence.text, key)) for h in hits if word.search(fold(h.sentence.text))]
+    spans = Counter(span for _, found in named for span in found)
     main, others = _people(spans, t.words, key)
     spellings = tuple(sorted(main, key=lambda n: (-spans[n], n)))
     if len(spellings) > 2:  # a spelling seen once among many is usually two names run together
         spellings = tuple(n for n in spellings if spans[n] > 1 or n == spellings[0]) or spellings
-    if others:  # sentences that name another person with this surname are not about this one
-        other_spans = {n for group in others for n in group}
-        mentions = [s for s in mentions if not (set(_spans(s.text, key)) & other_spans)
-                    or set(_spans(s.text, key)) & set(main)]
+    # Sentences that name another person with this surname (and not this one) are not about this one.
+    other_spans = {n for group in others for n in group}
+    mine = set(main)
+    mentions = [s for s, found in named if not other_spans.intersection(found) or mine.intersection(found)]
     descriptions = _descriptions(corpus, mentions, spellings or (t.text,))
     articles = {s.article_id for s in mentions}
     dates = sorted(d for d in (_date(corpus, a) for a in articles) if d)
@@ -102,6 +105,7 @@ def who(corpus: Corpus, name: str) -> Card:
         last_seen=dates[-1] if dates else None,
         articles=len(articles),
         mentions=len(mentions),
+        complete=available <= _RETRIEVED,
         together=_together(corpus, articles, key),
         others=tuple(max(group, key=lambda n: spans[n]) for group in others)[:_SHOWN],
     )
@@ -130,6 +134,8 @@ def _spans(text: str, key: str) -> list[str]:
     stop = STOPWORDS["pt"] | STOPWORDS["en"]
     found = []
     for match in _NAME.finditer(text):
+        if key not in fold(match.group()):
+            continue
         words = match.group().split()
         keys = [i for i, w in enumerate(words) if key in fold(w).replace("-", " ").split() or fold(w) == key]
         if not keys:
@@ -150,8 +156,12 @@ def _people(spans: Counter[str], typed: tuple[str, ...], key: str) -> tuple[list
     bare surname belongs to everyone. When the question gives only the surname, the person
     named most is the one meant.
     """
+    cache: dict[str, str] = {}
+
     def given(span: str) -> str:
-        return " ".join(w for w in fold(span).replace("-", " ").split() if w != key)
+        if span not in cache:
+            cache[span] = " ".join(w for w in fold(span).replace("-", " ").split() if w != key)
+        return cache[span]
 
     groups: list[list[str]] = []
     bare: list[str] = []
