@@ -34,6 +34,8 @@ from typing import Any
 
 import yaml
 
+from bot.metadata import Outlets, compile_outlets
+from bot.metadata import derive as derive_metadata
 from bot.records import Article, Block, BlockKind, Skipped
 
 log = logging.getLogger(__name__)
@@ -42,18 +44,17 @@ log = logging.getLogger(__name__)
 ARTICLE_SUFFIXES: tuple[str, ...] = (".txt", ".md")
 #: At most this much of a file is read; longer files load in part (and say so).
 MAX_BYTES = 2 * 1024 * 1024
-#: The vocabulary shipped with the repository, used when no boilerplate mapping is given.
-DEFAULT_BOILERPLATE_PATH = Path(__file__).resolve().parent.parent / "config" / "boilerplate.yaml"
+#: The vocabulary shipped with the package, used when no boilerplate mapping is given.
+DEFAULT_BOILERPLATE_PATH = Path(__file__).resolve().parent / "defaults" / "boilerplate.yaml"
 #: Keys of ``boilerplate.yaml`` holding lists of words/phrases.
 BOILERPLATE_LIST_KEYS: tuple[str, ...] = (
     "prompt_starts", "prompt_phrases", "channel_words", "labels", "breadcrumb_separators",
     "caption_credit_words", "caption_agencies", "byline_starts",
 )
-BOILERPLATE_KEYS: tuple[str, ...] = (*BOILERPLATE_LIST_KEYS, "max_prompt_words")
+BOILERPLATE_KEYS: tuple[str, ...] = (*BOILERPLATE_LIST_KEYS, "max_prompt_words", "outlets")
 
 #: Folder names never searched for articles (hidden folders like .git and .index are skipped too).
 _IGNORED_DIRS = frozenset({"__pycache__", "node_modules", "lost+found"})
-_TITLE_CHARS = 120
 _KNOWN_FIELDS = ("title", "date", "url", "author", "source", "section", "lang")
 
 
@@ -77,6 +78,7 @@ class _Rules:
     agencies: frozenset[str]
     byline_start: re.Pattern[str] | None
     max_words: int
+    outlets: Outlets
 
 
 def load_boilerplate(path: Path) -> dict[str, Any]:
@@ -110,9 +112,21 @@ def _boilerplate_value_problem(key: Any, value: Any) -> str | None:
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 500:
             return f"must be an integer between 1 and 500 (got {value!r})"
         return None
+    if key == "outlets":
+        if not isinstance(value, Mapping) or not all(
+            isinstance(name, str) and name.strip() and isinstance(names, list)
+            and all(isinstance(n, str) and n.strip() for n in names)
+            for name, names in value.items()
+        ):
+            return f"must map each outlet's name to a list of its domains and other names (got {value!r})"
+        return None
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         return f"must be a list of non-empty strings (got {value!r})"
     return None
+
+
+#: Public name of the check, used by :mod:`bot.config` to validate ``boilerplate.yaml`` at start.
+boilerplate_value_problem = _boilerplate_value_problem
 
 
 @functools.lru_cache(maxsize=1)
@@ -166,6 +180,7 @@ def _compile_rules(key: str) -> _Rules:
         agencies=frozenset(words("caption_agencies")),
         byline_start=_phrase_pattern(words("byline_starts"), anchored=True),
         max_words=int(merged.get("max_prompt_words", 40)),
+        outlets=compile_outlets(merged.get("outlets")),
     )
 
 
@@ -491,7 +506,6 @@ _MD_LINK = re.compile(r"\[([^\[\]]{1,300})\]\([^()\s]{1,2000}(?:\s+\"[^\"()]{0,3
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)(?:\s+#+)?$")
 _LIST_ITEM = re.compile(r"^(?:[-*•‣▶►▪◦–—]\s|\d{1,3}[.)]\s)")
 _FINAL_PUNCTUATION = ".!?…:;"
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"”»']?\s+(?=[\"“«']?[A-ZÀ-Ý])")
 
 
 @dataclass(slots=True)
@@ -709,14 +723,6 @@ def _is_promo_shaped(text: str) -> bool:
     return _is_short_unpunctuated(text, 20, 160)
 
 
-def _first_sentence_title(text: str) -> str:
-    sentence = _SENTENCE_END.split(text, maxsplit=1)[0].strip()
-    if len(sentence) <= _TITLE_CHARS:
-        return sentence
-    cut = sentence[:_TITLE_CHARS].rsplit(" ", 1)[0].rstrip(",;:-–— ")
-    return f"{cut}…"
-
-
 # --------------------------------------------------------------------------- loading one file
 
 
@@ -754,7 +760,7 @@ def load_article(
     Returns ``(article, None)``, ``(None, skipped)`` when the file cannot be loaded, or
     ``(article, skipped)`` when it loaded in part (broken front matter, cut at
     :data:`MAX_BYTES`). ``boilerplate`` is the mapping read from ``boilerplate.yaml``
-    (``Settings.boilerplate``); None uses the repository's ``config/boilerplate.yaml``.
+    (``Settings.boilerplate``); None uses the shipped ``bot/defaults/boilerplate.yaml``.
     Problems are logged as one WARNING on ``bot.articles`` naming the file.
     """
     path = Path(path)
@@ -822,14 +828,24 @@ def _load(path: Path, article_id: str, rules: _Rules) -> tuple[Article, list[str
             log.debug("%s: front-matter date %r is not a date", path, known["date"])
         article_date = parsed or header_date
     lang_field = _field_text(known.get("lang"))
-    title = fm_title or _title_from_blocks(blocks, path)
+    url = _field_text(known.get("url"))
+    byline = _field_text(known.get("author"))
+    described = derive_metadata(
+        title=fm_title, url=url, author=byline,
+        fields={str(k).casefold(): v for k, v in fields.items()}, body=body, blocks=blocks,
+        dropped=[p.text for p in paras if p.kind in ("drop", "junk")], fallback_title=path.stem,
+        outlets=rules.outlets,
+    )
+    title = described.title
+    if byline and byline != described.author:
+        meta.setdefault("byline", byline)  # as written: "Por Renan Ramalho, G1, Brasília"
     lang = _language_code(lang_field) if lang_field else _detect_language(
         " ".join([title, *(b.text for b in blocks[:8])])[:3000]
     )
     article = Article(
         id=article_id, title=title, date=article_date, lang=lang, blocks=blocks,
-        url=_field_text(known.get("url")), author=_field_text(known.get("author")),
-        source=_field_text(known.get("source")), section=_field_text(known.get("section")),
+        url=url, author=described.author,
+        source=described.source, section=_field_text(known.get("section")),
         meta=meta, encoding=encoding,
     )
     return article, problems, notes
@@ -842,16 +858,6 @@ _BLOCK_KINDS: dict[str, BlockKind] = {
 
 def _block_kind(kind: str) -> BlockKind:
     return _BLOCK_KINDS.get(kind, "body")
-
-
-def _title_from_blocks(blocks: tuple[Block, ...], path: Path) -> str:
-    for block in blocks:
-        if block.kind == "headline":
-            return block.text
-    for block in blocks:
-        if block.kind in ("body", "standfirst"):
-            return _first_sentence_title(block.text)
-    return path.stem
 
 
 # --------------------------------------------------------------------------- folders

@@ -1,17 +1,31 @@
-"""Configuration: ``config/*.yaml`` -> validated, frozen settings.
+"""Configuration: the shipped defaults, overridden key by key by a config folder -> validated, frozen settings.
 
-Every error names the file, the key and the fix, e.g.::
+The defaults ship inside the package (``bot/defaults/*.yaml``), so an installed ``briefing-bot``
+works from any folder. A config folder overrides them key by key; it is, in this order:
+``--config DIR`` (``load_settings(config_dir)``), the ``BRIEFING_CONFIG`` environment variable, or
+the repository's ``config/`` when running from a checkout. A folder may hold any of ``bot.yaml``,
+``aliases.yaml``, ``boilerplate.yaml``, each with only the keys it changes.
+
+Relative paths (``corpus``, ``index_dir``) are resolved against the folder holding the config
+folder (the repository root for ``config/``, ``/app`` in Docker), or against the current
+directory when no config folder is used.
+
+Every problem is reported in one go, each naming the file, the key and the fix, e.g.::
 
     config/bot.yaml: answers.max_quotes must be an integer between 1 and 10 (got 'three');
     fix the value or delete the key to use the default (3)
+    config/bot.yaml: answers.max_quote is not a known key; did you mean max_quotes?
 
-Secrets never live here: the Discord token comes only from the ``DISCORD_TOKEN`` environment
-variable (see :mod:`bot.app.client`).
+Secrets never live here: the Discord token comes only from the environment (``DISCORD_TOKEN``
+or ``DISCORD_TOKEN_FILE``, see :mod:`bot.app.client`).
 """
 
 from __future__ import annotations
 
+import difflib
+import hashlib
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,14 +33,22 @@ from typing import Any, TypeVar
 
 import yaml
 
-#: The repository's own config folder; ``BRIEFING_CONFIG`` overrides it.
-DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+#: The defaults shipped inside the package (package data).
+DEFAULTS_DIR = Path(__file__).resolve().parent / "defaults"
+#: The repository's own config folder (present in a checkout, absent in an installed package).
+REPO_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+#: The files a config folder may hold.
+CONFIG_FILES = ("bot.yaml", "aliases.yaml", "boilerplate.yaml")
 
 T = TypeVar("T")
 
 
 class ConfigError(ValueError):
-    """A config file is missing, unreadable or holds a bad value. The message says how to fix it."""
+    """The configuration cannot be used. ``problems`` lists every problem found, each with its fix."""
+
+    def __init__(self, problems: str | list[str]) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +84,7 @@ class CooldownSettings:
 
 @dataclass(frozen=True, slots=True)
 class DiscordSettings:
-    """The Discord layer's settings (the token is not here: it comes from DISCORD_TOKEN)."""
+    """The Discord layer's settings (the token is not here: it comes from the environment)."""
 
     answer_channels: dict[int, tuple[int, ...]] = field(default_factory=dict)
     admin_role: str | None = None
@@ -74,11 +96,12 @@ class DiscordSettings:
     cooldown: CooldownSettings = field(default_factory=CooldownSettings)
     search_page_size: int = 5
     sources_page_size: int = 10
+    heartbeat_seconds: float = 30.0
 
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Everything read from ``config/``, validated."""
+    """Everything read from the defaults and the config folder, validated."""
 
     corpus: Path
     index_dir: Path
@@ -87,44 +110,86 @@ class Settings:
     discord: DiscordSettings
     aliases: tuple[tuple[str, ...], ...]
     boilerplate: dict[str, Any]
-    config_dir: Path
+    config_dir: Path | None
     index_backend: str = "embedded"
+
+    @property
+    def index_folder(self) -> Path:
+        """Where the index of ``corpus`` lives: one folder per corpus folder under ``index_dir``."""
+        return index_folder(self.index_dir, self.corpus)
+
+    @property
+    def heartbeat_path(self) -> Path:
+        """The file the running Discord bot touches while it is connected (read by ``health``)."""
+        return self.index_dir / "heartbeat.json"
+
+
+def index_folder(index_dir: Path, corpus: Path) -> Path:
+    """The index folder of ``corpus``: its name plus a digest of its absolute path, under ``index_dir``."""
+    resolved = corpus.resolve()
+    name = re.sub(r"[^\w.-]+", "-", resolved.name) or "corpus"
+    return Path(index_dir) / f"{name}-{hashlib.sha1(str(resolved).encode()).hexdigest()[:10]}"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+class _Problems:
+    """Collects every problem of a load, so one run reports all of them."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, text: str) -> None:
+        if text not in self.items:
+            self.items.append(text)
+
+
+def _did_you_mean(word: str, known: set[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(str(word), sorted(known), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]}?"
+    return f"use one of: {', '.join(sorted(known))}"
 
 
 class _Reader:
-    """Reads typed values out of one YAML mapping, naming file and key in every error."""
+    """Reads typed values out of one (merged) YAML mapping; each problem names the file that set the key."""
 
-    def __init__(self, path: Path, data: Mapping[str, Any], prefix: str = "") -> None:
-        self.path = path
+    def __init__(self, data: Mapping[str, Any], origin: Callable[[str], Path], problems: _Problems,
+                 prefix: str = "") -> None:
         self.data = data
+        self.origin = origin
+        self.problems = problems
         self.prefix = prefix
 
-    def fail(self, key: str, problem: str, fix: str) -> ConfigError:
-        return ConfigError(f"{self.path}: {self.prefix}{key} {problem}; {fix}")
+    def fail(self, key: str, problem: str, fix: str) -> None:
+        self.problems.add(f"{self.origin(self.prefix + key)}: {self.prefix}{key} {problem}; {fix}")
 
-    def section(self, key: str) -> _Reader:
+    def check_keys(self, known: set[str]) -> None:
+        for unknown in sorted(set(self.data) - known, key=str):
+            self.fail(str(unknown), "is not a known key", _did_you_mean(unknown, known))
+
+    def section(self, key: str, known: set[str]) -> _Reader:
         value = self.data.get(key, {})
         if value is None:
             value = {}
         if not isinstance(value, Mapping):
-            raise self.fail(key, f"must be a mapping (got {type(value).__name__})", "indent its keys under it")
-        known = _KNOWN_KEYS.get(self.prefix + key)
-        if known is not None:
-            for unknown in set(value) - known:
-                raise self.fail(
-                    f"{key}.{unknown}", "is not a known key", f"use one of: {', '.join(sorted(known))}"
-                )
-        return _Reader(self.path, value, f"{self.prefix}{key}.")
+            self.fail(key, f"must be a mapping (got {type(value).__name__})", "indent its keys under it")
+            value = {}
+        reader = _Reader(value, self.origin, self.problems, f"{self.prefix}{key}.")
+        reader.check_keys(known)
+        return reader
 
     def get(self, key: str, default: T, check: Callable[[Any], bool], expected: str) -> T:
         if key not in self.data or self.data[key] is None:
             return default
         value = self.data[key]
         if not check(value):
-            raise self.fail(
+            self.fail(
                 key, f"must be {expected} (got {value!r})",
                 f"fix the value or delete the key to use the default ({default!r})",
             )
+            return default
         return value
 
     def integer(self, key: str, default: int, low: int, high: int) -> int:
@@ -164,6 +229,7 @@ def _is_snowflake(value: Any) -> bool:
 
 
 _KNOWN_KEYS: dict[str, set[str]] = {
+    "": {"corpus", "index_dir", "index_backend", "answers", "watch", "discord"},
     "answers": {
         "max_quotes", "context_sentences", "candidates", "min_confidence", "suggestions", "translate", "semantic",
         "semantic_budget_ms",
@@ -171,34 +237,108 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     "watch": {"mode", "poll_seconds", "debounce_ms"},
     "discord": {
         "answer_channels", "admin_role", "admin_permission", "sync_guilds", "owner_ids", "max_quotes",
-        "gloss", "cooldown", "search_page_size", "sources_page_size",
+        "gloss", "cooldown", "search_page_size", "sources_page_size", "heartbeat_seconds",
     },
     "discord.cooldown": {"rate", "per_seconds"},
 }
-_TOP_KEYS = {"corpus", "index_dir", "index_backend", "answers", "watch", "discord"}
 #: Sentence index implementations selectable with ``index_backend`` (see bot.index.BACKENDS).
 INDEX_BACKENDS = ("embedded",)
 _PERMISSIONS = ("manage_guild", "administrator", "manage_messages", "manage_channels")
 
 
-def _read_yaml(path: Path, required: bool) -> Mapping[str, Any]:
-    if not path.exists():
-        if required:
-            raise ConfigError(f"{path}: file not found; create it (see README.md, 'Configuration')")
-        return {}
+def _read_yaml(path: Path, problems: _Problems) -> dict[str, Any] | None:
+    """The top-level mapping of ``path``; None when the file is absent or unusable (the problem is recorded)."""
+    if not path.is_file():
+        return None
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot be read ({exc}); check the file's permissions and encoding") from exc
+        problems.add(f"{path}: cannot be read ({exc}); check the file's permissions and encoding (UTF-8)")
+        return None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}: is not valid YAML{where}; fix the syntax") from exc
+        problems.add(f"{path}: is not valid YAML{_yaml_where(exc)}; fix the syntax")
+        return None
     if data is None:
         return {}
     if not isinstance(data, Mapping):
-        raise ConfigError(f"{path}: must hold a mapping of keys at the top level (got {type(data).__name__})")
-    return data
+        problems.add(f"{path}: must hold a mapping of keys at the top level (got {type(data).__name__}); "
+                     "write `key: value` lines")
+        return None
+    return dict(data)
+
+
+def _yaml_where(exc: yaml.YAMLError) -> str:
+    """' at line L, column C: <the parser's own words>' for a YAML error."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
+    words = problem or str(exc).splitlines()[0]
+    if context and context_mark is not None:
+        words += f" ({context} at line {context_mark.line + 1}, column {context_mark.column + 1})"
+    elif context:
+        words += f" ({context})"
+    return f"{where}: {words}"
+
+
+#: Mappings merged key by key with their defaults (any other value is replaced whole).
+_MERGED_MAPPINGS = {"bot.yaml": set(_KNOWN_KEYS) - {""}, "aliases.yaml": set(), "boilerplate.yaml": {"outlets"}}
+
+
+def _merge(base: Mapping[str, Any], override: Mapping[str, Any], path: Path, origins: dict[str, Path],
+           merged_keys: set[str], prefix: str = "") -> dict[str, Any]:
+    """``override`` laid over ``base`` key by key (the ``merged_keys`` mappings merged, the rest replaced)."""
+    merged = dict(base)
+    for key, value in override.items():
+        dotted = f"{prefix}{key}"
+        origins[dotted] = path
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping) and dotted in merged_keys:
+            merged[key] = _merge(merged[key], value, path, origins, merged_keys, dotted + ".")
+        else:
+            merged[key] = value
+    return merged
+
+
+def _origin_of(origins: Mapping[str, Path], default: Path) -> Callable[[str], Path]:
+    def origin(dotted: str) -> Path:
+        parts = dotted.split(".")
+        for end in range(len(parts), 0, -1):  # the most specific key an override file set
+            found = origins.get(".".join(parts[:end]))
+            if found is not None:
+                return found
+        return default
+    return origin
+
+
+def _layered(name: str, folder: Path | None, problems: _Problems) -> tuple[dict[str, Any], Callable[[str], Path]]:
+    """The shipped ``name`` with the config folder's copy laid over it, and where each key came from."""
+    default_path = DEFAULTS_DIR / name
+    data = _read_yaml(default_path, problems) or {}
+    origins: dict[str, Path] = {}
+    if folder is not None:
+        override = _read_yaml(folder / name, problems)
+        if override:
+            data = _merge(data, override, folder / name, origins, _MERGED_MAPPINGS[name])
+    return data, _origin_of(origins, default_path)
+
+
+def config_folder(config_dir: Path | str | None = None) -> Path | None:
+    """The config folder in use: ``config_dir``, else ``BRIEFING_CONFIG``, else the checkout's ``config/``.
+
+    None when there is none (an installed package run without one: the shipped defaults apply).
+    """
+    chosen = config_dir or os.environ.get("BRIEFING_CONFIG")
+    if chosen:
+        folder = Path(chosen).expanduser()
+        if not folder.is_dir():
+            source = "--config" if config_dir else "BRIEFING_CONFIG"
+            raise ConfigError(f"{folder}: config folder not found ({source}); create it or point {source} "
+                              "at a folder holding bot.yaml, aliases.yaml or boilerplate.yaml")
+        return folder
+    if (REPO_CONFIG_DIR / "bot.yaml").is_file():
+        return REPO_CONFIG_DIR
+    return None
 
 
 def _answer_channels(reader: _Reader) -> dict[int, tuple[int, ...]]:
@@ -208,58 +348,80 @@ def _answer_channels(reader: _Reader) -> dict[int, tuple[int, ...]]:
     channels: dict[int, tuple[int, ...]] = {}
     for guild, chans in raw.items():
         if not _is_snowflake(guild) or not isinstance(chans, list) or not all(_is_snowflake(c) for c in chans):
-            raise reader.fail(
+            reader.fail(
                 f"answer_channels.{guild}", "must map a guild id to a list of channel ids",
-                "write e.g. `123456789012345678: [234567890123456789]`",
+                "write e.g. '123456789012345678: [234567890123456789]'",
             )
+            continue
         channels[int(guild)] = tuple(int(c) for c in chans)
     return channels
 
 
-def _aliases(path: Path) -> tuple[tuple[str, ...], ...]:
-    data = _read_yaml(path, required=False)
-    groups = data.get("aliases", [])
+def _aliases(data: Mapping[str, Any], origin: Callable[[str], Path],
+             problems: _Problems) -> tuple[tuple[str, ...], ...]:
+    path = origin("aliases")
+    for unknown in sorted(set(data) - {"aliases"}, key=str):
+        problems.add(f"{origin(str(unknown))}: {unknown} is not a known key; {_did_you_mean(unknown, {'aliases'})}")
+    groups = data.get("aliases") or []
     if not isinstance(groups, list):
-        raise ConfigError(f"{path}: aliases must be a list of lists of names; write `- [Moscow, Moscou, Kremlin]`")
+        problems.add(f"{path}: aliases must be a list of lists of names; write '- [Moscow, Moscou, Kremlin]'")
+        return ()
     result = []
     for i, group in enumerate(groups):
         if not isinstance(group, list) or len(group) < 2 or not all(isinstance(n, str) and n.strip() for n in group):
-            raise ConfigError(
+            problems.add(
                 f"{path}: aliases[{i}] must be a list of at least two names (got {group!r}); "
-                "write `- [North Korea, Coreia do Norte]`"
+                "write '- [North Korea, Coreia do Norte]'"
             )
+            continue
         result.append(tuple(n.strip() for n in group))
     return tuple(result)
 
 
+def _boilerplate(data: Mapping[str, Any], origin: Callable[[str], Path], problems: _Problems) -> dict[str, Any]:
+    from bot.articles import BOILERPLATE_KEYS, boilerplate_value_problem
+
+    checked: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in BOILERPLATE_KEYS:
+            problems.add(f"{origin(str(key))}: {key} is not a known key; {_did_you_mean(key, BOILERPLATE_KEYS)}")
+            continue
+        problem = boilerplate_value_problem(key, value)
+        if problem:
+            problems.add(f"{origin(key)}: {key} {problem}; fix the value or delete the key to use the default")
+            continue
+        checked[key] = value
+    return checked
+
+
+def _path(reader: _Reader, key: str, default: str, base: Path) -> Path:
+    value = Path(str(reader.text(key, default))).expanduser()
+    return value if value.is_absolute() else base / value
+
+
 def load_settings(config_dir: Path | str | None = None, corpus: Path | str | None = None) -> Settings:
-    """Read and validate ``bot.yaml``, ``aliases.yaml`` and ``boilerplate.yaml``.
+    """Read the shipped defaults and the config folder's overrides; validate everything.
 
-    ``corpus`` (from the command line) overrides the configured corpus folder. Relative
-    paths in ``bot.yaml`` are relative to the repository root (the config folder's parent).
+    ``config_dir`` names the config folder (default: ``BRIEFING_CONFIG``, else the checkout's
+    ``config/``, else none). ``corpus`` (from the command line) overrides the configured corpus
+    folder. Raises :class:`ConfigError` listing every problem found.
     """
-    folder = Path(config_dir or os.environ.get("BRIEFING_CONFIG") or DEFAULT_CONFIG_DIR)
-    bot_path = folder / "bot.yaml"
-    top = _Reader(bot_path, _read_yaml(bot_path, required=True))
-    for unknown in set(top.data) - _TOP_KEYS:
-        raise top.fail(unknown, "is not a known key", f"use one of: {', '.join(sorted(_TOP_KEYS))}")
-    root = folder.resolve().parent
+    folder = config_folder(config_dir)
+    problems = _Problems()
+    base = folder.resolve().parent if folder is not None else Path.cwd()
 
-    answers = top.section("answers")
-    watch = top.section("watch")
-    discord = top.section("discord")
-    cooldown = discord.section("cooldown")
+    data, origin = _layered("bot.yaml", folder, problems)
+    top = _Reader(data, origin, problems)
+    top.check_keys(_KNOWN_KEYS[""])
+    answers = top.section("answers", _KNOWN_KEYS["answers"])
+    watch = top.section("watch", _KNOWN_KEYS["watch"])
+    discord = top.section("discord", _KNOWN_KEYS["discord"])
+    cooldown = discord.section("cooldown", _KNOWN_KEYS["discord.cooldown"])
 
-    corpus_path = Path(corpus) if corpus else root / top.text("corpus", "corpus")
-    index_text = top.text("index_dir", ".index")
-    index_dir = Path(index_text) if Path(index_text).is_absolute() else root / index_text
-
-    boilerplate_path = folder / "boilerplate.yaml"
-    boilerplate = dict(_read_yaml(boilerplate_path, required=False))
-
-    return Settings(
+    corpus_path = Path(corpus).expanduser() if corpus else _path(top, "corpus", "corpus", base)
+    settings = Settings(
         corpus=corpus_path,
-        index_dir=index_dir,
+        index_dir=_path(top, "index_dir", ".index", base),
         answers=AnswerSettings(
             max_quotes=answers.integer("max_quotes", 3, 1, 10),
             context_sentences=answers.integer("context_sentences", 1, 0, 5),
@@ -289,9 +451,13 @@ def load_settings(config_dir: Path | str | None = None, corpus: Path | str | Non
             ),
             search_page_size=discord.integer("search_page_size", 5, 1, 10),
             sources_page_size=discord.integer("sources_page_size", 10, 1, 25),
+            heartbeat_seconds=discord.number("heartbeat_seconds", 30.0, 1.0, 3600),
         ),
-        aliases=_aliases(folder / "aliases.yaml"),
-        boilerplate=boilerplate,
+        aliases=_aliases(*_layered("aliases.yaml", folder, problems), problems),
+        boilerplate=_boilerplate(*_layered("boilerplate.yaml", folder, problems), problems),
         config_dir=folder,
         index_backend=top.choice("index_backend", "embedded", INDEX_BACKENDS),
     )
+    if problems.items:
+        raise ConfigError(problems.items)
+    return settings

@@ -13,7 +13,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ from bot.articles import ARTICLE_SUFFIXES, file_signature, iter_article_files, l
 from bot.catalog import Catalog, Entry
 from bot.index import SentenceIndex
 from bot.language import STOPWORDS, fold
+from bot.progress import ProgressCallback
 from bot.records import ArticleInfo, Sentence, Skipped
 from bot.sentences import article_sentences
 
@@ -126,16 +127,19 @@ def prepare_all(
     paths: Sequence[Path],
     root: Path,
     boilerplate: Mapping[str, Any] | None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
 ) -> Iterator[Prepared]:
-    """Prepare many files, in worker processes when there are enough of them."""
+    """Prepare many files, in worker processes when there are enough of them.
+
+    ``progress(done, total, "reading files")`` is called as files are read (every batch) and at the end.
+    """
     total = len(paths)
     workers = min(os.cpu_count() or 1, 4)
     if total < PARALLEL_MIN_FILES or workers < 2:
         for done, path in enumerate(paths, 1):
             yield prepare(path, root, boilerplate)
-            if progress and (done % 500 == 0 or done == total):
-                progress(done, total)
+            if progress and (done % 100 == 0 or done == total):
+                progress(done, total, "reading files")
         return
     batch = 50
     chunks = [paths[i : i + batch] for i in range(0, total, batch)]
@@ -145,8 +149,8 @@ def prepare_all(
         for prepared in pool.map(_prepare_batch, chunks, [root] * len(chunks), [boilerplate] * len(chunks)):
             yield from prepared
             done += len(prepared)
-            if progress and (done % 500 < batch or done == total):
-                progress(done, total)
+            if progress:
+                progress(done, total, "reading files")
 
 
 def update_index(
@@ -154,7 +158,7 @@ def update_index(
     catalog: Catalog,
     root: Path,
     boilerplate: Mapping[str, Any] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: ProgressCallback | None = None,
     paths: Collection[Path] | None = None,
 ) -> RefreshReport:
     """Re-read what changed in ``root`` since ``catalog`` was made; update index and catalog.
@@ -211,7 +215,12 @@ def update_index(
         for article_id in removed:
             if article_id in catalog.entries:
                 index.remove_article(article_id)
+        report_commit = progress is not None and bool(to_read or removed)
+        if report_commit:
+            progress(0, 1, "writing the index")
         index.commit()
+        if report_commit:
+            progress(1, 1, "writing the index")
     except BaseException:
         index.rollback()
         raise

@@ -271,7 +271,7 @@ def test_news_front_matter_bom_and_crlf(tmp_path: Path, caplog: pytest.LogCaptur
     assert first.startswith("O Podemos decidiu expulsar")  # BOM gone, double space collapsed
     assert not any("\ufeff" in t or "\r" in t for t in texts(article))
     assert len(article.blocks) == 2
-    assert article.title.startswith("O Podemos decidiu expulsar o deputado federal Carlos Gaguim")
+    assert article.title == "Podemos expulsa Gaguim e abre espaço para Katia Abreu"  # from the URL's slug
     assert warnings_of(caplog) == []
 
 
@@ -282,7 +282,7 @@ def test_news_headline_line_and_glued_headline(tmp_path: Path) -> None:
     glued = load(tmp_path, "0821.txt", NEWS_0821)
     assert glued.blocks[0].kind == "body"
     assert glued.blocks[0].text.startswith("O que esperar do novo mandato de Putin na Rússia?. Atual")
-    assert glued.title == "O que esperar do novo mandato de Putin na Rússia?."
+    assert glued.title == "O que esperar do novo mandato de Putin na Rússia?"
 
 
 def test_news_without_date_and_separator_lines(tmp_path: Path) -> None:
@@ -409,7 +409,8 @@ def test_latin1_controls_repaired(tmp_path: Path) -> None:
     # news-pt/0344.txt holds U+0096 (a cp1252 dash read as Latin-1) inside its front matter.
     front = '---\nauthor: "Helton Gomes, G1 \u0096 San Francisco"\n---\n\n'
     article = load(tmp_path, "a.txt", front + PT_BODY)
-    assert article.author == "Helton Gomes, G1 – San Francisco"
+    assert article.author == "Helton Gomes" and article.source == "G1"
+    assert article.meta["byline"] == "Helton Gomes, G1 – San Francisco"
 
 
 def test_utf16_with_bom(tmp_path: Path) -> None:
@@ -616,11 +617,8 @@ def test_file_signature(tmp_path: Path) -> None:
 def test_whole_news_set_loads(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     with tarfile.open(NEWS_TARBALL) as tar:
         tar.extractall(tmp_path, filter="data")
-    started = time.perf_counter()
-    loaded, skipped = load_folder(tmp_path)
-    seconds = time.perf_counter() - started
+    loaded, skipped = load_folder(tmp_path)  # its speed is measured by benchmarks/, not asserted here
     assert len(loaded) == 3600 and skipped == []
     assert warnings_of(caplog) == []
-    assert seconds < 10, seconds
     assert all(a.id.startswith("news-pt/") and a.lang == "pt" and a.blocks for a in loaded)
     assert sum(a.date is not None for a in loaded) == 3599

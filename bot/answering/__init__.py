@@ -133,9 +133,10 @@ class Answerer:
         """The first ``limit`` sentences of an article."""
         return self._corpus.article_sentences(article_id, 0, max(limit - 1, 0))
 
-    def suggest(self, text: str, limit: int = 25) -> list[str]:
-        """Completions of what the user typed: names the corpus mentions, headlines (autocomplete)."""
-        return self._corpus.suggester().suggest(text, limit)
+    def suggest(self, text: str, limit: int = 25, lang: str | None = None) -> list[str]:
+        """Completions of what the user typed: questions about the names the corpus mentions, headlines
+        (autocomplete); ``lang`` is the language of the questions when the typed text does not tell."""
+        return self._corpus.suggester().suggest(text, limit, lang)
 
     def gloss(self, text: str, target: str = "en") -> str | None:
         """An offline translation of a quote into ``target`` (None when translation is unavailable)."""
@@ -164,7 +165,7 @@ class Answerer:
         suggestions: tuple[str, ...] = ()
         direct = None
         if not answers or not answers[0].confident:
-            suggestions = _assemble.suggestions(self._corpus, q, scored)
+            suggestions = _assemble.suggestions(self._corpus, q, scored, translated)
         else:
             best = answers[0]
             phrasing = translated if translated and best.article.lang != q.lang else q.text

@@ -1,5 +1,8 @@
 """Assembly: ranked candidates -> the answers shown, and what to offer when nothing answers.
 
+When nothing answers, the "Did you mean…" offer is the headlines close to the question, or
+nothing: never the corpus's topics nor headlines that merely share a word.
+
 Duplicate sentences (wire copy) fold into one answer with all their sources; each answer gets
 its neighbouring sentences as context.
 """
@@ -11,7 +14,8 @@ from collections.abc import Callable
 from bot.answering._corpus import Corpus
 from bot.answering._rank import Scored
 from bot.answering._results import Answer
-from bot.questions import Question
+from bot.answering._terms import PREFIX, prefix, terms
+from bot.questions import Question, content_words
 
 
 def answers(corpus: Corpus, scored: list[Scored], limit: int, confident: Callable[[Scored], bool]) -> list[Answer]:
@@ -51,22 +55,44 @@ def answers(corpus: Corpus, scored: list[Scored], limit: int, confident: Callabl
     return found
 
 
-def suggestions(corpus: Corpus, q: Question, scored: list[Scored]) -> tuple[str, ...]:
-    """What to offer when nothing answers confidently: the nearest articles' titles, else names
-    close to the question's words, else the names the corpus mentions most (its topics)."""
+#: A headline is offered under "Did you mean…" when the mean of how much of the question it holds
+#: and how much of the question its article speaks of (``Scored.support``) reaches this...
+SUGGESTION_MIN = 0.45
+#: ...and the headline itself holds at least this share of the question (rarer words weigh more).
+SUGGESTION_TITLE_MIN = 0.2
+
+
+def suggestions(corpus: Corpus, q: Question, scored: list[Scored], phrasing: str | None = None) -> tuple[str, ...]:
+    """What to offer when nothing answers confidently: the headlines of the articles closest to the
+    question, best first, whole (never cut), at most ``answers.suggestions`` of them.
+
+    Close means the headline holds two or more of the question's words, a good share of them
+    (inflections and misspellings match by their first letters), and its article speaks of much
+    of the question.
+    Nothing is offered rather than noise: a question the corpus knows nothing about gets no
+    suggestions. ``phrasing`` is the question in the corpus language (its translation), if any.
+    """
     wanted = corpus.settings.answers.suggestions
-    titles: dict[str, None] = {}
-    for item in scored:
-        info = corpus.article(item.hit.sentence.article_id)
-        if info and info.title:
-            titles.setdefault(info.title[:100], None)
-        if len(titles) >= wanted:
-            break
-    if not titles and wanted and q.terms:
-        typed = " ".join(q.terms)
-        for name in corpus.suggester().suggest(typed, wanted + 1):
-            if name != typed:  # autocomplete echoes the typed text first
-                titles.setdefault(name, None)
-    if not titles and wanted:
-        titles = dict.fromkeys(corpus.suggester().suggest("", wanted))  # nothing close: what the corpus is about
-    return tuple(titles)[:wanted]
+    words = content_words(phrasing or q.text)
+    if not wanted or not words or not scored:
+        return ()
+    weighted = [(terms(w), prefix(w), corpus.idf(corpus.document_frequency(w))) for w in words]
+    total = sum(idf for _, _, idf in weighted) or 1.0
+    best: dict[str, Scored] = {}
+    for item in scored:  # best first: the first candidate of an article carries its support
+        best.setdefault(item.hit.sentence.article_id, item)
+    ranked: list[tuple[float, str]] = []
+    for article_id, item in best.items():
+        info = corpus.article(article_id)
+        if info is None or not info.title.strip():
+            continue
+        title = corpus.title_terms(article_id)
+        title_prefixes = {prefix(t) for t in title if len(t) >= PREFIX}
+        found = [idf for forms, start, idf in weighted if forms & title or start in title_prefixes]
+        held = sum(found) / total
+        closeness = (held + item.support) / 2
+        # One shared word is a coincidence ("venceu" in a football headline for an Oscar question).
+        if len(found) >= min(2, len(weighted)) and held >= SUGGESTION_TITLE_MIN and closeness >= SUGGESTION_MIN:
+            ranked.append((closeness, " ".join(info.title.split())))
+    ranked.sort(key=lambda pair: -pair[0])
+    return tuple(dict.fromkeys(title for _, title in ranked))[:wanted]

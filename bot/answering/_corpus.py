@@ -7,10 +7,8 @@ another process commits to the same index, and answers the lookups the answering
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import math
-import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Collection
@@ -37,13 +35,6 @@ def _stamp(path: Path | None) -> int | None:
         return path.stat().st_mtime_ns if path is not None else None
     except OSError:
         return None
-
-
-def corpus_key(corpus: Path) -> str:
-    """The name of a corpus folder's index folder: readable, and unique per absolute path."""
-    resolved = str(corpus.resolve())
-    name = re.sub(r"[^\w.-]+", "-", corpus.resolve().name) or "corpus"
-    return f"{name}-{hashlib.sha1(resolved.encode()).hexdigest()[:10]}"
 
 
 class Corpus:
@@ -74,7 +65,7 @@ class Corpus:
         folder = Path(settings.corpus)
         if not folder.is_dir():
             raise FileNotFoundError(f"corpus folder not found: {folder}")
-        index_folder = Path(settings.index_dir) / corpus_key(folder)
+        index_folder = settings.index_folder
         index = open_index(settings.index_backend, index_folder)
         catalog_path = index_folder / "catalog.json"
         catalog = Catalog.load(catalog_path, str(folder.resolve())) if index.size else None
@@ -102,7 +93,12 @@ class Corpus:
             self.catalog = draft
             path = self._catalog_path
             if path is not None and (report.changed_anything or not path.exists()):
-                self._save_catalog(path, wait=self.last_report is None)
+                wait = self.last_report is None
+                if progress and wait:
+                    progress(0, 1, "saving the catalog")
+                self._save_catalog(path, wait=wait)
+                if progress and wait:
+                    progress(1, 1, "saving the catalog")
             if report.changed_anything or self.last_report is None:
                 self._derive()
             self.last_report = report

@@ -10,15 +10,19 @@ from hypothesis import strategies as st
 
 from bot.answering import Answer, Direct, RefreshReport, Result
 from bot.app.formatting import (
+    COLOUR,
     MESSAGE_LIMIT,
-    NOT_FOUND,
+    QUOTE_BLOCK_LIMIT,
+    UNSURE_COLOUR,
+    answer_embeds,
     article_choices,
     article_embed,
+    article_options,
     escape,
     format_date,
-    format_result,
     help_embed,
     link,
+    pack_embeds,
     reload_failure_text,
     reload_messages,
     search_pages,
@@ -27,6 +31,7 @@ from bot.app.formatting import (
     split_message,
     text_choices,
     truncate,
+    with_late_note,
 )
 from bot.records import ArticleInfo, Sentence, Skipped
 
@@ -64,6 +69,20 @@ def embed_ok(embed: discord.Embed) -> None:
     for field in embed.fields:
         assert len(field.name or "") <= 256 and 1 <= len(field.value or "") <= 1024
     assert len(embed.footer.text or "") <= 2048
+
+
+def messages_ok(messages: list[list[discord.Embed]]) -> None:
+    """Each message: 1..10 embeds within their limits, 6,000 characters in all."""
+    assert messages
+    for embeds in messages:
+        assert 1 <= len(embeds) <= 10
+        for embed in embeds:
+            embed_ok(embed)
+        assert sum(len(e) for e in embeds) <= 6000
+
+
+def the_text(messages: list[list[discord.Embed]]) -> str:
+    return "\n".join(e.description or "" for embeds in messages for e in embeds)
 
 
 # --- text primitives ---------------------------------------------------------------------------
@@ -136,68 +155,108 @@ def test_source_line_fits_its_room_without_breaking_markup(title: str, room: int
 # --- answers -----------------------------------------------------------------------------------
 
 
-def test_when_answer_has_bold_date_quote_and_source() -> None:
-    messages = format_result(result(answer()), max_quotes=3)
-    assert len(messages) == 1
-    text = messages[0]
+def test_when_answer_is_one_embed_with_question_date_quote_and_source() -> None:
+    messages = answer_embeds(result(answer()), max_quotes=3)
+    assert len(messages) == 1 and len(messages[0]) == 1
+    embed = messages[0][0]
     label = result(answer()).when_label
-    assert label is not None and text.startswith(f"**{label}**\n\n")
-    assert f"> {escape(LAVROV)}" in text
-    assert "[Lavrov chega a Pyongyang](<https://example.org/lavrov>) · AFP" in text
+    assert embed.title == "when did Lavrov visit Pyongyang?"
+    assert label is not None and (embed.description or "").startswith(f"📅 **{label}**\n\n")
+    assert f"> {escape(LAVROV)}" in (embed.description or "")
+    assert "[Lavrov chega a Pyongyang](https://example.org/lavrov) · AFP · 18 October 2023" in (
+        embed.description or "")
+    assert embed.colour == COLOUR
 
 
-def test_not_when_question_has_no_bold_header_but_says_what_date_the_quote_speaks_of() -> None:
+def test_portuguese_question_gets_portuguese_dates_and_words() -> None:
+    text = the_text(answer_embeds(result(answer(when="2023-10-17"), asks="who", lang="pt"), max_quotes=3))
+    assert "18 de outubro de 2023" in text and "refere-se a 17 de outubro de 2023" in text
+
+
+def test_not_when_question_has_no_direct_line_but_says_what_date_the_quote_speaks_of() -> None:
     other = answer(when="2023-10-17")
-    text = format_result(result(other, asks="who"), max_quotes=3)[0]
+    text = the_text(answer_embeds(result(other, asks="who"), max_quotes=3))
     assert text.startswith("> ")
     assert "speaks of 17 October 2023" in text
 
 
 def test_at_most_max_quotes_and_only_confident_ones() -> None:
     answers = [answer(f"Frase número {i} sobre Lavrov.") for i in range(5)]
-    text = "\n".join(format_result(result(*answers, answer("Incerta.", confident=False)), max_quotes=2))
+    text = the_text(answer_embeds(result(*answers, answer("Incerta.", confident=False)), max_quotes=2))
     assert text.count("\n> ") + text.startswith("> ") == 2
     assert "Frase número 2" not in text and "Incerta" not in text
 
 
+def test_a_second_quote_of_the_same_article_does_not_repeat_the_source() -> None:
+    text = the_text(answer_embeds(result(answer(), answer("Outra frase."), asks="who"), max_quotes=3))
+    assert text.count("[Lavrov chega a Pyongyang]") == 1 and "— same article" in text
+
+
 def test_gloss_in_italics_under_the_quote_for_english_questions() -> None:
     glosses = {LAVROV: "Russian Foreign Minister Sergei Lavrov arrived in North Korea."}
-    text = format_result(result(answer(), lang="en"), max_quotes=3, glosses=glosses)[0]
-    assert f"> {escape(LAVROV)}\n> *Russian Foreign Minister Sergei Lavrov arrived in North Korea.*" in text
+    embed = answer_embeds(result(answer(), lang="en"), max_quotes=3, glosses=glosses)[0][0]
+    assert f"> {escape(LAVROV)}\n> *Russian Foreign Minister Sergei Lavrov arrived in North Korea.*" in (
+        embed.description or "")
+    assert "machine translation" in (embed.footer.text or "")
 
 
-def test_no_answer_says_so_and_lists_close_matches() -> None:
+def test_no_answer_says_so_and_offers_at_most_three_whole_suggestions() -> None:
     unsure = answer("Uma frase vagamente parecida.", confident=False)
-    text = "\n".join(format_result(result(unsure, suggestions=("Serguei Lavrov", "Pyongyang")), max_quotes=3))
-    assert text.startswith(NOT_FOUND)
-    assert "Close matches or topics: Serguei Lavrov, Pyongyang" in text
+    long_title = "Manchete " + "muito comprida " * 30 + "final"
+    suggestions = ("Lavrov chega a Pyongyang", "Kim encontra Shoigu", long_title, "Quarta manchete")
+    embed = answer_embeds(result(unsure, suggestions=suggestions), max_quotes=3)[0][0]
+    text = embed.description or ""
+    assert text.startswith("❔ **I couldn't find this in the articles.**")
+    assert embed.colour == UNSURE_COLOUR
+    assert "**Did you mean…**\n• Lavrov chega a Pyongyang\n• Kim encontra Shoigu\n• Manchete" in text
+    assert "Quarta manchete" not in text  # top 3
+    shown = text.split("• ")[-1]
+    assert shown.endswith("…") and shown[:-1].split()[-1] in long_title.split()  # cut at a word boundary
     assert "Uma frase vagamente parecida." not in text  # an unsure passage is not quoted
-    assert format_result(result(), max_quotes=3) == [NOT_FOUND]
+    bare = answer_embeds(result(), max_quotes=3)[0][0]
+    assert "Did you mean" not in (bare.description or "")  # nothing close: nothing offered
 
 
 def test_quoted_everyone_cannot_ping() -> None:
-    text = format_result(result(answer("A prefeitura convocou @everyone e <@&123456789012345678>.")),
-                         max_quotes=3)[0]
+    text = the_text(answer_embeds(result(answer("A prefeitura convocou @everyone e <@&123456789012345678>.")),
+                                  max_quotes=3))
     assert "@everyone" not in text and "<@&123456789012345678>" not in text
 
 
-def test_long_sentence_is_cut_with_ellipsis_at_a_word_boundary() -> None:
+def test_a_sentence_longer_than_an_embed_is_cut_at_a_word_boundary() -> None:
     words = [f"palavra{i}" for i in range(800)]
     long = answer(" ".join(words) + ".")
-    messages = format_result(result(long, answer()), max_quotes=3)
-    assert all(len(m) <= MESSAGE_LIMIT for m in messages)
-    first_quote = next(line for line in messages[0].split("\n") if line.startswith("> "))
+    messages = answer_embeds(result(long, answer()), max_quotes=3)
+    messages_ok(messages)
+    first_quote = next(line for line in (messages[0][0].description or "").split("\n") if line.startswith("> "))
     assert first_quote.endswith("…")
     assert first_quote[2:-1].split()[-1] in words  # the last word shown is whole
-    assert any(escape(LAVROV) in m for m in messages)  # the second quote moved to its own message
+    assert escape(LAVROV) in the_text(messages)  # the second quote follows in the next embed
+    assert messages[0][0].title and all(e.title is None for e in messages[0][1:])
 
 
-def test_many_long_quotes_are_split_into_several_messages_in_order() -> None:
-    answers = [answer(f"Quote {i} " + "texto " * 250) for i in range(3)]
-    messages = format_result(result(*answers, asks="what"), max_quotes=3)
-    assert len(messages) >= 2 and all(len(m) <= MESSAGE_LIMIT for m in messages)
-    joined = "\n".join(messages)
-    assert joined.index("Quote 0") < joined.index("Quote 1") < joined.index("Quote 2")
+def test_many_long_quotes_are_split_into_several_embeds_in_order() -> None:
+    answers = [answer(f"Quote {i} " + "texto " * 600) for i in range(10)]
+    messages = answer_embeds(result(*answers, asks="what"), max_quotes=10)
+    messages_ok(messages)
+    assert sum(len(m) for m in messages) >= 3
+    joined = the_text(messages)
+    assert [joined.index(f"Quote {i}") for i in range(10)] == sorted(joined.index(f"Quote {i}") for i in range(10))
+
+
+def test_pack_embeds_keeps_every_message_within_6000() -> None:
+    blocks = ["x" * (QUOTE_BLOCK_LIMIT - 10)] * 7
+    messages = pack_embeds("T" * 256, blocks, "footer", COLOUR)
+    messages_ok(messages)
+    assert sum(len(m) for m in messages) == 7 and len(messages) >= 4  # one 3,800-char embed per message
+
+
+def test_late_note_is_added_to_the_last_embed_when_it_fits() -> None:
+    embeds = answer_embeds(result(answer()), max_quotes=3)[0]
+    late = with_late_note(embeds, "pt")
+    assert "Enviada com atraso" in (late[-1].footer.text or "") and not embeds[-1].footer.text  # a copy
+    full = pack_embeds("t", ["x" * 4096], "y" * 1900, COLOUR)[0]
+    assert with_late_note(full, "en")[-1].footer.text == "y" * 1900  # no room: left out
 
 
 # --- embeds ------------------------------------------------------------------------------------
@@ -213,9 +272,10 @@ def test_search_pages_fit_even_with_long_sentences() -> None:
     assert "**21.**" in (pages[2].description or "")
 
 
-def test_search_without_results_says_so() -> None:
-    pages = search_pages("nada", [], page_size=5)
-    assert len(pages) == 1 and pages[0].description == NOT_FOUND
+def test_search_without_results_says_so_in_the_users_language() -> None:
+    pages = search_pages("nada", [], page_size=5, lang="pt")
+    assert len(pages) == 1 and pages[0].description == "Não encontrei isso nas notícias."
+    assert pages[0].title == "Busca: nada"
 
 
 def test_sources_pages_fit_and_filter_is_named() -> None:
@@ -241,10 +301,14 @@ def test_article_embed_fits() -> None:
     embed_ok(embed)
     assert embed.url == "https://example.org/a"
     assert {f.name for f in embed.fields} == {"Date", "Source", "Author", "Section", "Language", "ID"}
+    assert {f.name for f in article_embed(info, sentences, "pt").fields} >= {"Data", "Fonte", "Autor"}
 
 
-def test_help_embed_fits() -> None:
+def test_help_embed_fits_in_both_languages() -> None:
     embed_ok(help_embed(3, answer_channels=True))
+    portuguese = help_embed(3, answer_channels=False, lang="pt")
+    embed_ok(portuguese)
+    assert "citando as frases" in (portuguese.description or "")
 
 
 # --- reload ------------------------------------------------------------------------------------
@@ -282,7 +346,7 @@ def test_text_choices_respect_discord_limits() -> None:
     choices = text_choices(values)
     assert len(choices) == 25
     assert all(1 <= len(c.name) <= 100 and 1 <= len(c.value) <= 100 for c in choices)
-    assert [c.name for c in choices[:2]] == ["Serguei Lavrov", "x" * 99 + "…"]
+    assert [c.name for c in choices[:2]] == ["Serguei Lavrov", "Nome 0"]  # too long to send whole: left out
 
 
 def test_article_choices_use_ids_and_skip_ids_discord_cannot_carry() -> None:
@@ -291,10 +355,13 @@ def test_article_choices_use_ids_and_skip_ids_discord_cannot_carry() -> None:
     ]
     choices = article_choices(infos)
     assert len(choices) == 25 and choices[0].value == "n/0.txt"
-    assert all(len(c.name) <= 100 and c.name.endswith("(2020-01-02)") for c in choices)
+    assert all(len(c.name) <= 100 and c.name.endswith("(2 January 2020)") for c in choices)
+    options = article_options(infos, "pt")
+    assert len(options) == 25 and all(len(o.label) <= 100 and o.label.endswith("(2 de janeiro de 2020)")
+                                      for o in options)
 
 
 def test_no_raw_markdown_link_syntax_leaks_from_quotes() -> None:
-    text = format_result(result(answer("Veja [aqui](https://evil.example) e **isto**.")), max_quotes=1)[0]
+    text = the_text(answer_embeds(result(answer("Veja [aqui](https://evil.example) e **isto**.")), max_quotes=1))
     quote = next(line for line in text.split("\n") if line.startswith("> "))
     assert not re.search(r"(?<!\\)\[aqui\]", quote) and "\\*\\*isto\\*\\*" in quote

@@ -23,6 +23,7 @@ from discord.http import Route
 
 from bot.answering import Answerer
 from bot.app.client import BriefingBot
+from bot.app.delivery import RetryPolicy
 from bot.config import CooldownSettings, Settings, WatchSettings, load_settings
 from tests.discord.fake_discord import ADMIN_ROLE, GUILD_ID, TOKEN, FakeDiscord, Request
 
@@ -30,6 +31,10 @@ REPO = Path(__file__).resolve().parents[2]
 SEED_CORPUS = REPO / "corpus"
 
 StartBot = Callable[..., Awaitable[BriefingBot]]
+
+#: Retries as in production, but quick, so that a test of a failing Discord takes a second, not minutes.
+FAST_RETRIES = RetryPolicy(first_delay=0.05, max_delay=0.2, attempt_timeout=5.0, initial_deadline=2.0,
+                           followup_deadline=3.0, channel_deadline=3.0, late_after=0.3)
 
 
 class ErrorTrap(logging.Handler):
@@ -153,6 +158,7 @@ async def start_bot(errors: ErrorTrap, fake: FakeDiscord, settings: Settings,
     async def start(settings: Settings = settings, answerer: Answerer | None = shared_answerer,
                     **options: Any) -> BriefingBot:
         factory = (lambda _settings: answerer) if answerer is not None else None
+        options.setdefault("retry_policy", FAST_RETRIES)
         bot = BriefingBot(settings, answerer_factory=factory, guild_ready_timeout=0.05, **options)
         task = asyncio.create_task(bot.start(TOKEN))
         running.append((bot, task))

@@ -9,8 +9,12 @@ What it models:
 * login: ``GET /users/@me`` (401 for a wrong token) and ``GET /oauth2/applications/@me``;
 * the gateway: HELLO -> IDENTIFY -> READY -> GUILD_CREATE, heartbeats, zlib-stream compression
   (one ``Z_SYNC_FLUSH`` per message, as Discord does) when the client asks for it;
-* command sync (``PUT .../commands``), channel messages and typing, message edits, interaction
-  callbacks (with the ``with_response`` body discord.py 2.5+ reads) and webhook follow-ups.
+* command sync (``PUT .../commands``), channel messages and typing, message edits and deletes,
+  interaction callbacks (with the ``with_response`` body discord.py 2.5+ reads), modals, and
+  webhook follow-ups -- including Discord's rule that the first follow-up after a "thinking"
+  defer *replaces* the thinking message and keeps the defer's visibility (its own ``flags`` are
+  ignored), and that ``@original`` of a button press is the message the button is on;
+* faults: :meth:`FakeDiscord.fail` answers the next N matching requests with a 5xx.
 
 Every REST request is recorded (method, path, query, JSON body). Unknown endpoints answer 404 with
 a Discord-style error body and are also kept in :attr:`FakeDiscord.unexpected`, so a test notices
@@ -73,6 +77,14 @@ class Request:
         return body
 
 
+@dataclass(slots=True)
+class _Fault:
+    method: str
+    pattern: re.Pattern[str]
+    status: int
+    left: int
+
+
 class Snowflakes:
     """Increasing ids, like Discord's."""
 
@@ -112,6 +124,11 @@ class FakeDiscord:
         self.disallowed_intents = 0
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> synced payload
         self.messages: dict[int, dict[str, Any]] = {}  # messages the bot created, by id
+        self.deleted: list[int] = []  # ids of messages deleted, in order
+        #: Per interaction token: the original response's message id, whether it is still a
+        #: "thinking" placeholder, and the defer's flags.
+        self.interactions: dict[str, dict[str, Any]] = {}
+        self._faults: list[_Fault] = []
         self.bot_user = user_payload(BOT_ID, "Briefing", bot=True)
         self.owner = user_payload(APP_OWNER_ID, "owner")
         self._changed = asyncio.Condition()
@@ -294,8 +311,9 @@ class FakeDiscord:
         roles: tuple[int, ...] = (),
         permissions: int = 1024,
         message: dict[str, Any] | None = None,
+        locale: str = "en-US",
     ) -> dict[str, Any]:
-        """An interaction object from a member of the test guild."""
+        """An interaction object from a member of the test guild (``locale`` is the user's client language)."""
         payload: dict[str, Any] = {
             "id": str(self.ids()), "application_id": str(APP_ID), "type": kind, "data": data,
             "guild_id": str(GUILD_ID), "channel_id": str(CHANNEL_ID),
@@ -303,13 +321,16 @@ class FakeDiscord:
                         "position": 0, "permission_overwrites": [], "nsfw": False},
             "guild": {"id": str(GUILD_ID), "locale": "en-US", "features": []},
             "member": self.member_payload(int(user["id"]), user, roles, permissions),
-            "token": f"itoken-{self.ids()}", "version": 1, "locale": "en-US", "guild_locale": "en-US",
+            "token": f"itoken-{self.ids()}", "version": 1, "locale": locale, "guild_locale": "en-US",
             "app_permissions": _PERMISSIONS_ALL, "entitlements": [], "entitlement_sku_ids": [],
             "authorizing_integration_owners": {"0": str(GUILD_ID)}, "context": 0,
             "attachment_size_limit": 26_214_400,
         }
         if message is not None:
             payload["message"] = message
+        self.interactions[payload["token"]] = {
+            "original": int(message["id"]) if message is not None else None, "thinking": False, "flags": 0,
+        }
         return payload
 
     def command_data(self, name: str, options: dict[str, Any] | None = None,
@@ -341,12 +362,53 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
 
-    async def press(self, message: dict[str, Any], custom_id: str, *, user: dict[str, Any]) -> dict[str, Any]:
-        """Dispatch a button press (interaction type 3) on a message the bot sent."""
-        data = {"custom_id": custom_id, "component_type": 2}
-        payload = self.interaction_payload(3, data, user=user, message=message)
+    async def press(self, message: dict[str, Any], custom_id: str, *, user: dict[str, Any],
+                    values: list[str] | None = None, **member: Any) -> dict[str, Any]:
+        """Dispatch a button press (or, with ``values``, a select-menu pick) on a message the bot sent."""
+        data: dict[str, Any] = {"custom_id": custom_id, "component_type": 2}
+        if values is not None:
+            data = {"custom_id": custom_id, "component_type": 3, "values": values}
+        payload = self.interaction_payload(3, data, user=user, message=message, **member)
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
+
+    async def submit_modal(self, message: dict[str, Any], modal: dict[str, Any], values: dict[str, str], *,
+                           user: dict[str, Any], **member: Any) -> dict[str, Any]:
+        """Dispatch the submission (interaction type 5) of ``modal`` (the modal callback's data), opened
+        from a button on ``message``; ``values`` maps text input custom ids to what was typed."""
+        components = []
+        for row in modal["components"]:
+            inner = row.get("component") or row["components"][0]
+            submitted = {"type": inner["type"], "custom_id": inner["custom_id"],
+                         "value": values.get(inner["custom_id"], "")}
+            components.append({"type": 18, "component": submitted} if row["type"] == 18 else
+                              {"type": 1, "components": [submitted]})
+        data = {"custom_id": modal["custom_id"], "components": components}
+        payload = self.interaction_payload(5, data, user=user, message=message, **member)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    def message(self, message_id: int | str) -> dict[str, Any]:
+        """A message the bot sent, as it is now."""
+        return self.messages[int(message_id)]
+
+    # --- faults ------------------------------------------------------------------------------------
+
+    def fail(self, method: str, path: str, *, status: int = 500, times: int = 1) -> None:
+        """Answer the next ``times`` requests ``method`` ``path`` (a regular expression over the path
+        without ``/api/v10``) with ``status`` and a Discord-style error body."""
+        self._faults.append(_Fault(method, re.compile(path + r"$"), status, times))
+
+    def heal(self) -> None:
+        """Forget the faults not yet used up: Discord works again."""
+        self._faults.clear()
+
+    def _fault_for(self, method: str, path: str) -> _Fault | None:
+        for fault in self._faults:
+            if fault.left > 0 and fault.method == method and fault.pattern.match(path):
+                fault.left -= 1
+                return fault
+        return None
 
     # --- REST --------------------------------------------------------------------------------------
 
@@ -360,9 +422,11 @@ class FakeDiscord:
             ("POST", r"/channels/(?P<channel>\d+)/typing", "_typing"),
             ("POST", r"/channels/(?P<channel>\d+)/messages", "_create_message"),
             ("PATCH", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", "_edit_message"),
+            ("DELETE", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", "_delete_message"),
             ("POST", r"/interactions/(?P<interaction>\d+)/(?P<token>[^/]+)/callback", "_callback"),
             ("POST", r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)", "_followup"),
-            ("PATCH", _WEBHOOK_MESSAGE, "_edit_message"),
+            ("PATCH", _WEBHOOK_MESSAGE, "_edit_webhook_message"),
+            ("DELETE", _WEBHOOK_MESSAGE, "_delete_webhook_message"),
             ("GET", _WEBHOOK_MESSAGE, "_get_message"),
         )
     )
@@ -380,6 +444,9 @@ class FakeDiscord:
         async with self._changed:
             self.requests.append(recorded)
             self._changed.notify_all()
+        fault = self._fault_for(request.method, path)
+        if fault is not None:
+            return _json_response({"message": f"{fault.status}: Server Error", "code": 0}, status=fault.status)
         if request.headers.get("Authorization") != f"Bot {self.token}" and not path.startswith(
             ("/webhooks/", "/interactions/")
         ):
@@ -437,32 +504,90 @@ class FakeDiscord:
         body = {**(previous or {}), **(request.json or {})}
         edited = self._bot_message(body, channel)
         if previous is not None:
+            self.messages.pop(int(edited["id"]))
             edited["id"] = previous["id"]
             self.messages[int(previous["id"])] = edited
         return _json_response(edited)
 
-    async def _get_message(self, request: Request, message: str, **_: str) -> web.Response:
+    async def _get_message(self, request: Request, message: str, token: str = "", **_: str) -> web.Response:
+        target = self._webhook_target(token, message)
+        if target is not None and target in self.messages:
+            return _json_response(self.messages[target])
         return _json_response(self._bot_message({}, str(CHANNEL_ID)))
+
+    def _webhook_target(self, token: str, message: str) -> int | None:
+        """The message a webhook route means: an id, or the interaction's ``@original``."""
+        if message != "@original":
+            return int(message)
+        state = self.interactions.get(token)
+        return state["original"] if state else None
+
+    async def _edit_webhook_message(self, request: Request, app: str, token: str, message: str) -> web.Response:
+        target = self._webhook_target(token, message)
+        if target is None or target not in self.messages:
+            return _json_response({"message": "Unknown Message", "code": 10008}, status=404)
+        state = self.interactions.get(token)
+        if state is not None and message == "@original":
+            state["thinking"] = False
+        return await self._edit_message(request, str(target))
+
+    async def _delete_message(self, request: Request, channel: str, message: str) -> web.Response:
+        if int(message) not in self.messages:
+            return _json_response({"message": "Unknown Message", "code": 10008}, status=404)
+        self.messages.pop(int(message))
+        self.deleted.append(int(message))
+        return web.Response(status=204)
+
+    async def _delete_webhook_message(self, request: Request, app: str, token: str, message: str) -> web.Response:
+        target = self._webhook_target(token, message)
+        if target is None or target not in self.messages:
+            return _json_response({"message": "Unknown Message", "code": 10008}, status=404)
+        state = self.interactions.get(token)
+        if state is not None and message == "@original":
+            state["thinking"] = False
+        self.messages.pop(target)
+        self.deleted.append(target)
+        return web.Response(status=204)
 
     async def _callback(self, request: Request, interaction: str, token: str) -> web.Response:
         body = request.json or {}
         kind = int(body.get("type", 0))
         data = body.get("data") or {}
+        state = self.interactions.setdefault(token, {"original": None, "thinking": False, "flags": 0})
         result: dict[str, Any] = {"interaction": {"id": interaction, "type": 2}}
-        if kind in (4, 5, 7):
+        if kind in (4, 5):  # a new message (5: "thinking…" until the first follow-up or edit)
             message = self._bot_message(data, str(CHANNEL_ID), guild_id=str(GUILD_ID))
+            state.update(original=int(message["id"]), thinking=kind == 5, flags=int(data.get("flags") or 0))
             result["interaction"].update({
                 "response_message_id": message["id"], "response_message_loading": kind == 5,
                 "response_message_ephemeral": bool(int(data.get("flags") or 0) & 64),
             })
             result["resource"] = {"type": kind, "message": message}
-        else:
+        elif kind == 7 and state["original"] in self.messages:  # update the message the component is on
+            original = self.messages[state["original"]]
+            message = self._bot_message({**original, **data, "flags": original.get("flags", 0)}, str(CHANNEL_ID))
+            self.messages.pop(int(message["id"]))
+            message["id"] = original["id"]
+            self.messages[int(original["id"])] = message
+            result["resource"] = {"type": kind, "message": message}
+        else:  # 6: deferred update, 8: autocomplete, 9: modal
             result["resource"] = {"type": kind}
         return _json_response(result)
 
     async def _followup(self, request: Request, app: str, token: str) -> web.Response:
         body = request.json or {}
-        message = self._bot_message(body, str(CHANNEL_ID), webhook_id=app, guild_id=str(GUILD_ID))
+        state = self.interactions.get(token)
+        if state is not None and state["thinking"] and state["original"] in self.messages:
+            # The first follow-up after a defer replaces the thinking message, with the defer's flags.
+            state["thinking"] = False
+            original = self.messages[state["original"]]
+            message = self._bot_message({**body, "flags": state["flags"]}, str(CHANNEL_ID), webhook_id=app,
+                                        guild_id=str(GUILD_ID))
+            self.messages.pop(int(message["id"]))
+            message["id"] = original["id"]
+            self.messages[int(original["id"])] = message
+        else:
+            message = self._bot_message(body, str(CHANNEL_ID), webhook_id=app, guild_id=str(GUILD_ID))
         if request.query.get("wait") in ("true", "1", "True"):
             return _json_response(message)
         return web.Response(status=204)
@@ -477,7 +602,7 @@ class FakeDiscord:
         """Recorded requests (from index ``since``) matching ``predicate``."""
         return [r for r in self.requests[since:] if predicate(r)]
 
-    async def wait_for_request(self, predicate: Callable[[Request], bool], timeout: float = 5.0,
+    async def wait_for_request(self, predicate: Callable[[Request], bool], timeout: float = 15.0,
                                since: int = 0) -> Request:
         """The first request (from index ``since``) matching ``predicate``, waiting up to ``timeout`` s."""
 
@@ -495,7 +620,7 @@ class FakeDiscord:
         assert result is not None
         return result
 
-    async def wait_for_requests(self, predicate: Callable[[Request], bool], count: int, timeout: float = 5.0,
+    async def wait_for_requests(self, predicate: Callable[[Request], bool], count: int, timeout: float = 15.0,
                                 since: int = 0) -> list[Request]:
         """At least ``count`` matching requests (from ``since``), waiting up to ``timeout`` s."""
         async with self._changed:

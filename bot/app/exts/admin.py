@@ -1,4 +1,9 @@
-"""Administration: ``/reload`` (admins) and the owner-only ``@bot sync`` command."""
+"""Administration: ``/reload`` (admins) and the owner-only ``@bot sync`` command.
+
+``/reload`` is a server-only command hidden by default from members without the configured
+permission (``default_permissions``, which server admins can widen under Server Settings ->
+Integrations); the runtime check stays, for the admin role and for servers that widened it.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +15,9 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.client import NO_MENTIONS, BriefingBot
+from bot.app.client import NO_MENTIONS, BriefingBot, bot_of, defer_thinking, send_followup
 from bot.app.formatting import reload_failure_text, reload_messages
+from bot.app.strings import command_str, lang_of_locale, text
 from bot.config import DiscordSettings
 
 log = logging.getLogger(__name__)
@@ -21,11 +27,12 @@ class NotAdmin(app_commands.CheckFailure):
     """The user may not run an admin command; the message says who may."""
 
 
-def refusal_text(settings: DiscordSettings) -> str:
+def refusal_text(settings: DiscordSettings, lang: str = "en") -> str:
     """Who may reload, in words."""
     permission = settings.admin_permission.replace("_", " ").replace("guild", "server").title()
-    who = f"members with the **{settings.admin_role}** role or" if settings.admin_role else "members with"
-    return f"Only {who} the **{permission}** permission can reload the corpus."
+    if settings.admin_role:
+        return text("reload_refused_role", lang, role=settings.admin_role, permission=permission)
+    return text("reload_refused", lang, permission=permission)
 
 
 def has_admin_rights(interaction: discord.Interaction, settings: DiscordSettings) -> bool:
@@ -41,11 +48,10 @@ def has_admin_rights(interaction: discord.Interaction, settings: DiscordSettings
 
 async def admin_check(interaction: discord.Interaction) -> bool:
     """App-command check: admins (see :func:`has_admin_rights`) and the bot's owners pass."""
-    bot = interaction.client
-    assert isinstance(bot, BriefingBot)
+    bot = bot_of(interaction)
     if has_admin_rights(interaction, bot.settings.discord) or await bot.is_owner(interaction.user):
         return True
-    raise NotAdmin(refusal_text(bot.settings.discord))
+    raise NotAdmin(refusal_text(bot.settings.discord, lang_of_locale(interaction.locale)))
 
 
 class Admin(commands.Cog):
@@ -53,22 +59,29 @@ class Admin(commands.Cog):
 
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
+        # Hidden by default from members without the permission that /reload checks.
+        self.reload.default_permissions = discord.Permissions(**{bot.settings.discord.admin_permission: True})
 
-    @app_commands.command(name="reload", description="Re-read the article folder (admins only).")
+    @app_commands.command(name="reload", description=command_str("cmd.reload"))
+    @app_commands.guild_only()
+    @app_commands.default_permissions(manage_guild=True)
     @app_commands.check(admin_check)
     async def reload(self, interaction: discord.Interaction) -> None:
         """Re-index changed files in a worker thread and report what changed."""
-        await interaction.response.defer(thinking=True)
+        if not await defer_thinking(interaction):
+            return
+        lang = lang_of_locale(interaction.locale)
         try:
             report = await asyncio.to_thread(self.bot.answerer.refresh)
         except Exception as exc:
             log.exception("reload by %s failed; the previous index keeps answering", interaction.user.id)
-            await interaction.followup.send(reload_failure_text(exc), allowed_mentions=NO_MENTIONS)
+            failure = reload_failure_text(exc, lang)
+            await send_followup(interaction, "/reload report", lambda late: {"content": failure})
             return
         log.info("reload by %s: %d added, %d changed, %d removed, %d skipped", interaction.user.id,
                  len(report.added), len(report.changed), len(report.removed), len(report.skipped))
-        for text in reload_messages(report):
-            await interaction.followup.send(text, allowed_mentions=NO_MENTIONS)
+        for part in reload_messages(report, lang=lang):
+            await send_followup(interaction, "/reload report", lambda late, part=part: {"content": part})
 
     @commands.command(name="sync", hidden=True)
     @commands.is_owner()
@@ -77,17 +90,13 @@ class Admin(commands.Cog):
         """Owner only: ``@bot sync`` pushes the slash commands globally; ``@bot sync here`` to this server."""
         if scope == "here":
             if ctx.guild is None:
-                await ctx.reply("`sync here` only works in a server.", mention_author=False,
-                                allowed_mentions=NO_MENTIONS)
+                await ctx.reply(text("sync_here_only", "en"), mention_author=False, allowed_mentions=NO_MENTIONS)
                 return
             self.bot.tree.copy_global_to(guild=ctx.guild)
-            count = len(await self.bot.tree.sync(guild=ctx.guild))
-            where = "to this server"
+            content = text("synced_here", "en", count=len(await self.bot.tree.sync(guild=ctx.guild)))
         else:
-            count = await self.bot.sync_global()
-            where = "globally"
-        await ctx.reply(f"Synced {count} slash commands {where}.", mention_author=False,
-                        allowed_mentions=NO_MENTIONS)
+            content = text("synced_global", "en", count=await self.bot.sync_global())
+        await ctx.reply(content, mention_author=False, allowed_mentions=NO_MENTIONS)
 
 
 async def setup(bot: BriefingBot) -> None:

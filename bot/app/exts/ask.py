@@ -1,7 +1,9 @@
 """Questions: mentions, DMs, replies to the bot's answers, answer channels, and ``/ask``.
 
-Mentions and ``/ask`` share the per-user cooldown. A mention that hits it gets a short reply
-saying when to try again; ``/ask`` gets the same text privately (ephemeral).
+Every answer is one embed (the question as its title, the direct answer, the quotes with their
+gloss and sources) in the question's language, with a delete button for the asker. Mentions and
+``/ask`` share the per-user cooldown. Notices (the cooldown, a bare mention, an error) are
+private for ``/ask`` and delete themselves after a few seconds for mentions.
 """
 
 from __future__ import annotations
@@ -9,43 +11,64 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.client import NO_MENTIONS, BriefingBot
-from bot.app.cooldown import wait_text
-from bot.app.formatting import empty_question_text, format_result, text_choices, wants_gloss
+from bot.app.buttons import delete_view
+from bot.app.client import NO_MENTIONS, BriefingBot, bot_of, defer_thinking, send_followup, typing_in
+from bot.app.cooldown import cooldown_check, wait_text
+from bot.app.formatting import answer_embeds, text_choices, with_late_note
+from bot.app.strings import Lang, command_str, lang_of_locale, reply_lang, text
 from bot.config import Settings
+from bot.gloss import glosses_for
+from bot.language import detect_language
 
 if TYPE_CHECKING:
-    from bot.answering import Answerer
+    from bot.answering import Answerer, Result
 
 log = logging.getLogger(__name__)
 
-FAILED = "Sorry, something went wrong while answering that. The error was logged."
 _ANSWERED_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 
 
-def compose_answer(answerer: Answerer, question: str, settings: Settings) -> list[str]:
-    """Answer ``question`` and format the reply as messages (blocking: run it in a worker thread)."""
+@dataclass(frozen=True, slots=True)
+class Composed:
+    """An answer ready to render: the result, the glosses of its quotes, the reply language."""
+
+    result: Result
+    glosses: dict[str, str]
+    lang: Lang
+
+    def messages(self, max_quotes: int) -> list[list[discord.Embed]]:
+        """The answer's messages (each a list of embeds)."""
+        return answer_embeds(self.result, max_quotes=max_quotes, glosses=self.glosses, lang=self.lang)
+
+
+def compose_answer(answerer: Answerer, question: str, settings: Settings, lang: Lang = "en") -> Composed:
+    """Answer ``question`` and gloss its quotes (blocking: run it in a worker thread).
+
+    ``lang`` is the reply language when the question's own cannot be told.
+    """
     limit = settings.discord.max_quotes
     result = answerer.ask(question, limit=limit)
-    glosses: dict[str, str] = {}
-    if settings.discord.gloss:
-        for answer in result.answers[:limit]:
-            if wants_gloss(result, answer) and answer.text not in glosses:
-                gloss = answerer.gloss(answer.text)
-                if gloss:
-                    glosses[answer.text] = gloss
-    return format_result(result, max_quotes=limit, glosses=glosses)
+    glosses = glosses_for(answerer, result, limit, settings.aliases) if settings.discord.gloss else {}
+    return Composed(result, glosses, reply_lang(result.lang, lang))
 
 
 def strip_mentions_of(content: str, user_id: int) -> str:
     """``content`` without mentions of ``user_id``, whitespace collapsed."""
     return " ".join(re.sub(rf"<@!?{user_id}>", " ", content).split())
+
+
+def message_lang(message: discord.Message, content: str) -> Lang:
+    """The language to talk to a message's author in: the message's own, else the server's locale."""
+    fallback = lang_of_locale(message.guild.preferred_locale) if message.guild is not None else "en"
+    return reply_lang(detect_language(content), fallback) if content else fallback
 
 
 class Ask(commands.Cog):
@@ -88,51 +111,79 @@ class Ask(commands.Cog):
         me = self.bot.user
         assert me is not None  # addressed_to_me() checked it
         question = strip_mentions_of(message.content, me.id)
+        lang = message_lang(message, question)
         if not question:
             if why != "channel":  # chatter without text in an answer channel is left alone
-                await message.reply(empty_question_text(), mention_author=False, allowed_mentions=NO_MENTIONS)
+                await self.notice(message, text("empty_question", lang))
             return
-        wait = self.bot.limiter.hit(message.author.id)
-        if wait is not None:
-            await message.reply(wait_text(wait), mention_author=False, allowed_mentions=NO_MENTIONS)
+        retry_after = self.bot.question_cooldown.update_rate_limit(message.author)
+        if retry_after is not None:
+            await self.notice(message, wait_text(retry_after, lang))
             return
         try:
-            async with message.channel.typing():
-                replies = await self.answer(question)
+            async with typing_in(message.channel):
+                composed = await self.answer(question, lang)
         except Exception:
             log.exception("answering a message from %s failed", message.author.id)
-            replies = [FAILED]
-        first, *rest = replies
-        await message.reply(first, mention_author=False, allowed_mentions=NO_MENTIONS, suppress_embeds=True)
-        for text in rest:
-            await message.channel.send(text, allowed_mentions=NO_MENTIONS, suppress_embeds=True)
+            await self.notice(message, text("failed", lang))
+            return
+        await self.reply(message, composed)
 
-    async def answer(self, question: str) -> list[str]:
-        """The reply messages for ``question``, computed in a worker thread."""
-        return await asyncio.to_thread(compose_answer, self.bot.answerer, question, self.bot.settings)
+    async def notice(self, message: discord.Message, content: str) -> None:
+        """A short reply to ``message`` that deletes itself after a few seconds."""
+        delivery = self.bot.delivery
+        await delivery.send(
+            f"notice to {message.author.id}",
+            lambda late: message.channel.send(
+                content, reference=message.to_reference(fail_if_not_exists=False), mention_author=False,
+                allowed_mentions=NO_MENTIONS, delete_after=self.bot.notice_seconds,
+            ),
+            deadline=3 * self.bot.notice_seconds,
+        )
+
+    async def reply(self, message: discord.Message, composed: Composed) -> None:
+        """Send the answer as a reply to ``message`` (retried when Discord fails)."""
+        delivery = self.bot.delivery
+        pages = composed.messages(self.bot.settings.discord.max_quotes)
+        for n, embeds in enumerate(pages):
+            reference = message.to_reference(fail_if_not_exists=False) if n == 0 else None
+
+            def attempt(late: bool, embeds: list[discord.Embed] = embeds,
+                        reference: discord.MessageReference | None = reference) -> Awaitable[discord.Message]:
+                return message.channel.send(
+                    embeds=with_late_note(embeds, composed.lang) if late else embeds, reference=reference,
+                    mention_author=False, allowed_mentions=NO_MENTIONS,
+                    view=delete_view(message.author.id, composed.lang),
+                )
+
+            await delivery.send(f"answer to {message.author.id}", attempt, deadline=delivery.policy.channel_deadline)
+
+    async def answer(self, question: str, lang: Lang = "en") -> Composed:
+        """The answer to ``question``, computed in a worker thread."""
+        return await asyncio.to_thread(compose_answer, self.bot.answerer, question, self.bot.settings, lang)
 
     # --- /ask ----------------------------------------------------------------------------------
 
-    @app_commands.command(name="ask", description="Ask a question; I answer by quoting the news articles.")
-    @app_commands.describe(question="Your question, in English or Portuguese")
+    @app_commands.command(name="ask", description=command_str("cmd.ask"))
+    @app_commands.describe(question=command_str("cmd.ask.question"))
+    @app_commands.check(cooldown_check(lambda interaction: bot_of(interaction).question_cooldown))
     async def ask(self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 500]) -> None:
-        """Answer ``question`` (deferred, then a follow-up with the quotes)."""
-        wait = self.bot.limiter.hit(interaction.user.id)
-        if wait is not None:
-            await interaction.response.send_message(
-                wait_text(wait), ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+        """Answer ``question`` (deferred, then a follow-up with the answer embed)."""
+        if not await defer_thinking(interaction):
             return
-        await interaction.response.defer(thinking=True)
-        replies = await self.answer(question)
-        for text in replies:
-            await interaction.followup.send(text, allowed_mentions=NO_MENTIONS, suppress_embeds=True)
+        composed = await self.answer(question, lang_of_locale(interaction.locale))
+        for embeds in composed.messages(self.bot.settings.discord.max_quotes):
+            await send_followup(interaction, "answer to /ask", lambda late, embeds=embeds: {
+                "embeds": with_late_note(embeds, composed.lang) if late else embeds,
+                "view": delete_view(interaction.user.id, composed.lang),
+            })
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction,
                                current: str) -> list[app_commands.Choice[str]]:
-        """Names, places and headlines matching what the user typed so far (examples if nothing is)."""
-        suggestions = await asyncio.to_thread(self.bot.answerer.suggest, current, 25)
+        """Whole questions around the names being typed, and headlines (examples when nothing is typed)."""
+        lang = lang_of_locale(interaction.locale)
+        suggestions = await asyncio.to_thread(self.bot.answerer.suggest, current, 25, lang)
         return text_choices(suggestions)
 
 

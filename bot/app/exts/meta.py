@@ -8,6 +8,7 @@ from discord.ext import commands
 
 from bot.app.client import NO_MENTIONS, BriefingBot
 from bot.app.formatting import help_embed
+from bot.app.strings import command_str, lang_of_locale
 
 
 class Meta(commands.Cog):
@@ -16,13 +17,18 @@ class Meta(commands.Cog):
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="help", description="What I do and how to ask me.")
+    @app_commands.command(name="help", description=command_str("cmd.help"))
     async def help(self, interaction: discord.Interaction) -> None:
-        """Explain the bot privately to whoever asked."""
+        """Explain the bot privately to whoever asked, in their language."""
         settings = self.bot.settings.discord
         here = interaction.guild_id is not None and interaction.guild_id in settings.answer_channels
-        embed = help_embed(settings.max_quotes, here)
-        await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS)
+        embed = help_embed(settings.max_quotes, here, lang_of_locale(interaction.locale))
+        delivery = self.bot.delivery
+        await delivery.send(
+            "/help",
+            lambda late: interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_MENTIONS),
+            deadline=delivery.policy.initial_deadline,
+        )
 
 
 async def setup(bot: BriefingBot) -> None:
