@@ -3,16 +3,23 @@
 For each article file: its metadata (:class:`ArticleInfo`), the file signature it was indexed
 from (size, mtime), its sentence count and the names it mentions most (for autocomplete).
 Files that could not be loaded are kept too, with their reason, so an unchanged bad file is
-not re-read on every refresh. Stored as JSON beside the index; written atomically.
+not re-read on every refresh.
+
+Where it is kept is a :class:`CatalogStore`: a JSON file beside the embedded index, written
+atomically (:class:`JsonCatalogStore`), or rows in the database of the PostgreSQL index
+(``bot.index._pgcatalog``), updated row by row in the index's own transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
+import threading
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Protocol
 
 from bot.records import ArticleInfo, Skipped
 
@@ -87,3 +94,101 @@ class Catalog:
         }
         skipped = {key: (tuple(s["signature"]), Skipped(key, s["reason"])) for key, s in data["skipped"].items()}
         return cls(corpus=corpus, entries=entries, skipped=skipped)  # type: ignore[arg-type]
+
+
+class CatalogStore(Protocol):
+    """Where a corpus's catalog is kept, and how a process learns that another one changed it."""
+
+    #: The corpus the catalog belongs to (a folder's absolute path, or its name in a database).
+    corpus: str
+    #: True for a process that only follows another's commits and never writes.
+    read_only: bool
+
+    def load(self) -> Catalog | None:
+        """The saved catalog, or None when there is none (or it cannot be trusted)."""
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Around a refresh: the index update and :meth:`save` become visible together, or not at all."""
+
+    def save(self, catalog: Catalog, previous: Catalog, wait: bool) -> None:
+        """Record ``catalog`` (``previous``: what was saved or loaded before it)."""
+
+    def missing(self) -> bool:
+        """True when nothing has been saved yet (the first refresh then saves even if nothing changed)."""
+
+    def changed(self) -> bool:
+        """Whether another process saved a newer catalog than the one this process holds (cheap)."""
+
+    def follow(self, current: Catalog) -> Catalog | None:
+        """The newest saved catalog (None when it cannot be read: keep ``current``)."""
+
+
+class JsonCatalogStore:
+    """The catalog as one JSON file beside the embedded index; another process's save is seen by its mtime."""
+
+    read_only = False
+
+    def __init__(self, path: Path, corpus: str) -> None:
+        self.path = path
+        self.corpus = corpus
+        self._lock = threading.Lock()
+        self._latest: Catalog | None = None
+        self._saved: Catalog | None = None
+        self._stamp = _stamp(path)
+
+    def load(self) -> Catalog | None:
+        """The saved catalog for this corpus, or None."""
+        return Catalog.load(self.path, self.corpus)
+
+    def transaction(self) -> contextlib.AbstractContextManager[None]:
+        """Nothing to group: the index commits first, and a lagging catalog heals itself (see :meth:`save`)."""
+        return contextlib.nullcontext()
+
+    def missing(self) -> bool:
+        """True when the file does not exist."""
+        return not self.path.exists()
+
+    def save(self, catalog: Catalog, previous: Catalog, wait: bool) -> None:
+        """Write the catalog; unless ``wait``, in the background (at scale it takes a second).
+
+        The index is already committed, and a catalog that lags behind it heals itself: an article
+        it lacks is re-read (replacing its sentences), one it keeps after deletion is removed. The
+        thread is not a daemon, so the process waits for the last write before it exits.
+        """
+        del previous
+        self._latest = catalog
+
+        def write() -> None:
+            with self._lock:
+                newest = self._latest  # the newest by the time the lock is ours
+                if newest is None or newest is self._saved:
+                    return
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                newest.save(self.path)
+                self._saved = newest
+                self._stamp = _stamp(self.path)
+
+        saver = threading.Thread(target=write, name="catalog-save")
+        saver.start()
+        if wait:
+            saver.join()
+
+    def changed(self) -> bool:
+        """One stat: the file's mtime differs from the one this process last wrote or read."""
+        return _stamp(self.path) != self._stamp
+
+    def follow(self, current: Catalog) -> Catalog | None:
+        """The file as another process last wrote it."""
+        del current
+        stamp = _stamp(self.path)
+        catalog = Catalog.load(self.path, self.corpus)
+        self._stamp = stamp
+        return catalog
+
+
+def _stamp(path: Path) -> int | None:
+    """A file's modification time (ns), None when it does not exist."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None

@@ -100,6 +100,15 @@ class DiscordSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PostgresSettings:
+    """The PostgreSQL index backend (``index_backend: postgres``); the password only from the environment."""
+
+    dsn: str | None = None  # postgres.dsn, else DATABASE_URL; PGPASSWORD (or DATABASE_URL) holds the password
+    corpus: str | None = None  # the corpus's name in the database (default: the corpus folder's name)
+    read_only: bool = False  # a reader: never indexes its own folder, follows the writer's commits
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything read from the defaults and the config folder, validated."""
 
@@ -112,6 +121,7 @@ class Settings:
     boilerplate: dict[str, Any]
     config_dir: Path | None
     index_backend: str = "embedded"
+    postgres: PostgresSettings = field(default_factory=PostgresSettings)
 
     @property
     def index_folder(self) -> Path:
@@ -229,7 +239,7 @@ def _is_snowflake(value: Any) -> bool:
 
 
 _KNOWN_KEYS: dict[str, set[str]] = {
-    "": {"corpus", "index_dir", "index_backend", "answers", "watch", "discord"},
+    "": {"corpus", "index_dir", "index_backend", "answers", "watch", "discord", "postgres"},
     "answers": {
         "max_quotes", "context_sentences", "candidates", "min_confidence", "suggestions", "translate", "semantic",
         "semantic_budget_ms",
@@ -240,9 +250,10 @@ _KNOWN_KEYS: dict[str, set[str]] = {
         "gloss", "cooldown", "search_page_size", "sources_page_size", "heartbeat_seconds",
     },
     "discord.cooldown": {"rate", "per_seconds"},
+    "postgres": {"dsn", "corpus", "read_only"},
 }
 #: Sentence index implementations selectable with ``index_backend`` (see bot.index.BACKENDS).
-INDEX_BACKENDS = ("embedded",)
+INDEX_BACKENDS = ("embedded", "postgres")
 _PERMISSIONS = ("manage_guild", "administrator", "manage_messages", "manage_channels")
 
 
@@ -378,6 +389,28 @@ def _aliases(data: Mapping[str, Any], origin: Callable[[str], Path],
     return tuple(result)
 
 
+def _postgres(reader: _Reader, backend: str) -> PostgresSettings:
+    """``postgres:``: the DSN (or DATABASE_URL), never with a password in the file."""
+    dsn = reader.text("dsn", None)
+    if dsn is not None:
+        import psycopg.conninfo  # only when the key is used: the embedded default needs no driver
+
+        try:
+            parts = psycopg.conninfo.conninfo_to_dict(dsn)
+        except psycopg.ProgrammingError as exc:
+            reader.fail("dsn", f"is not a valid connection string ({exc})",
+                        "write e.g. `postgresql://briefing@db:5432/briefing`")
+            parts = {}
+        if parts.get("password"):
+            reader.fail("dsn", "holds a password", "remove it and set PGPASSWORD (or DATABASE_URL) instead")
+    elif backend == "postgres" and not os.environ.get("DATABASE_URL"):
+        reader.fail("dsn", "is needed with `index_backend: postgres`",
+                    "set it (e.g. `postgresql://briefing@db:5432/briefing`) or the DATABASE_URL variable")
+    return PostgresSettings(
+        dsn=dsn, corpus=reader.text("corpus", None), read_only=reader.boolean("read_only", False),
+    )
+
+
 def _boilerplate(data: Mapping[str, Any], origin: Callable[[str], Path], problems: _Problems) -> dict[str, Any]:
     from bot.articles import BOILERPLATE_KEYS, boilerplate_value_problem
 
@@ -457,6 +490,9 @@ def load_settings(config_dir: Path | str | None = None, corpus: Path | str | Non
         boilerplate=_boilerplate(*_layered("boilerplate.yaml", folder, problems), problems),
         config_dir=folder,
         index_backend=top.choice("index_backend", "embedded", INDEX_BACKENDS),
+        postgres=_postgres(
+            top.section("postgres", _KNOWN_KEYS["postgres"]), top.data.get("index_backend") or "embedded"
+        ),
     )
     if problems.items:
         raise ConfigError(problems.items)

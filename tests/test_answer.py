@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Answerer
-from bot.index import TantivyIndex
-from tests.conftest import SEED_LAVROV, SEED_SHOIGU
+from tests.conftest import SEED_LAVROV, SEED_SHOIGU, Backend
+
+pytestmark = pytest.mark.usefixtures("backend")
 
 LAVROV_ARRIVAL = "chegou à Coreia do Norte para uma visita oficial"
 
@@ -138,16 +139,18 @@ def test_warm_start_reuses_the_index(corpus: Path, tmp_path: Path) -> None:
     assert again.article_count == 2
 
 
-def test_failed_refresh_keeps_the_old_index(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_refresh_keeps_the_old_index(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: Backend
+) -> None:
     answerer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
     (corpus / SEED_LAVROV).unlink()
     (corpus / "other.txt").write_text("Uma frase qualquer sobre Lavrov e outra coisa.", encoding="utf-8")
 
-    def broken(self: TantivyIndex) -> None:
+    def broken(self: object) -> None:
         raise OSError("disk full")
 
     with monkeypatch.context() as patch:
-        patch.setattr(TantivyIndex, "commit", broken)
+        patch.setattr(backend.index_class, "commit", broken)
         with pytest.raises(OSError, match="disk full"):
             answerer.refresh()
     assert answerer.article_count == 2
@@ -167,11 +170,17 @@ def test_bad_files_are_skipped_and_reported(corpus: Path, tmp_path: Path) -> Non
     assert {s.path for s in report.skipped} == {"empty.txt", "binary.txt", "loop/again"}
 
 
-def test_lost_catalog_rebuilds_the_index(corpus: Path, tmp_path: Path) -> None:
+def test_lost_catalog_rebuilds_the_index(corpus: Path, tmp_path: Path, backend: Backend) -> None:
     first = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
     count = first.sentence_count
-    for catalog in (tmp_path / "index").rglob("catalog.json"):
-        catalog.unlink()
+    if backend.dsn is None:
+        for catalog in (tmp_path / "index").rglob("catalog.json"):
+            catalog.unlink()
+    else:
+        import psycopg
+
+        with psycopg.connect(backend.dsn, autocommit=True) as conn:
+            conn.execute("DELETE FROM articles")
     again = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
     assert again.last_report is not None and len(again.last_report.added) == 2
     assert again.sentence_count == count

@@ -18,9 +18,9 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from bot.answering._terms import terms
-from bot.catalog import Catalog
+from bot.catalog import Catalog, CatalogStore
 from bot.config import Settings
-from bot.index import SentenceIndex, analyse, open_index
+from bot.index import SentenceIndex, analyse, catalog_store, open_index
 from bot.ingest import RefreshReport, update_index
 from bot.language import fold
 from bot.records import ArticleInfo, Sentence
@@ -29,29 +29,20 @@ from bot.suggest import Suggester
 log = logging.getLogger(__name__)
 
 
-def _stamp(path: Path | None) -> int | None:
-    """A file's modification time (ns), None when it does not exist."""
-    try:
-        return path.stat().st_mtime_ns if path is not None else None
-    except OSError:
-        return None
 
 
 class Corpus:
     """One corpus folder's index and catalog, kept current."""
 
     def __init__(
-        self, index: SentenceIndex, catalog: Catalog, settings: Settings, folder: Path, catalog_path: Path | None
+        self, index: SentenceIndex, catalog: Catalog, settings: Settings, folder: Path, store: CatalogStore
     ) -> None:
         self.index = index
         self.catalog = catalog
         self.settings = settings
         self.folder = folder
-        self._catalog_path = catalog_path
+        self._store = store
         self._refresh_lock = threading.Lock()
-        self._save_lock = threading.Lock()
-        self._saved: Catalog | None = None
-        self._disk_stamp = _stamp(catalog_path)
         self._derived: dict[str, Any] = {}
         self.last_report: RefreshReport | None = None
         self._derive()
@@ -60,21 +51,23 @@ class Corpus:
     def open(cls, settings: Settings) -> Corpus:
         """The index of ``settings.corpus`` as last committed (not yet refreshed).
 
-        Raises ``FileNotFoundError`` when the corpus folder does not exist.
+        Raises ``FileNotFoundError`` when the corpus folder does not exist (a reader of a shared
+        index, ``postgres.read_only``, needs none).
         """
         folder = Path(settings.corpus)
-        if not folder.is_dir():
+        reader = settings.index_backend == "postgres" and settings.postgres.read_only
+        if not folder.is_dir() and not reader:
             raise FileNotFoundError(f"corpus folder not found: {folder}")
         index_folder = settings.index_folder
-        index = open_index(settings.index_backend, index_folder)
-        catalog_path = index_folder / "catalog.json"
-        catalog = Catalog.load(catalog_path, str(folder.resolve())) if index.size else None
+        index = open_index(settings.index_backend, index_folder, settings)
+        store = catalog_store(index, index_folder / "catalog.json", str(folder.resolve()))
+        catalog = store.load() if index.size else None
         if catalog is None:
-            catalog = Catalog(corpus=str(folder.resolve()))
-            if index.size:
+            catalog = Catalog(corpus=store.corpus)
+            if index.size and not store.read_only:
                 log.info("index at %s has no matching catalog: rebuilding", index_folder)
                 index.clear()
-        return cls(index, catalog, settings, folder, catalog_path)
+        return cls(index, catalog, settings, folder, store)
 
     # -- keeping current -------------------------------------------------------------------
 
@@ -85,67 +78,55 @@ class Corpus:
 
         ``paths`` limits the look to those files (a watcher knows what changed); by default the
         whole corpus folder is compared with the index.
+        A reader of a shared index (``postgres.read_only``) never reads its folder: it only picks
+        up what the writer committed.
         """
         with self._refresh_lock:
+            store = self._store
+            if store.changed():
+                self._follow()  # build on what another process committed, not on an older catalog
             catalog = self.catalog
-            draft = Catalog(catalog.corpus, dict(catalog.entries), dict(catalog.skipped))
-            report = update_index(self.index, draft, self.folder, self.settings.boilerplate, progress, paths)
-            self.catalog = draft
-            path = self._catalog_path
-            if path is not None and (report.changed_anything or not path.exists()):
-                wait = self.last_report is None
-                if progress and wait:
-                    progress(0, 1, "saving the catalog")
-                self._save_catalog(path, wait=wait)
-                if progress and wait:
-                    progress(1, 1, "saving the catalog")
+            if store.read_only:
+                report = RefreshReport((), (), (), tuple(s for _, s in catalog.skipped.values()),
+                                       len(catalog.entries), catalog.sentence_count, 0.0)
+            else:
+                draft = Catalog(catalog.corpus, dict(catalog.entries), dict(catalog.skipped))
+                with store.transaction():  # the index and the catalog commit together where the store can
+                    report = update_index(self.index, draft, self.folder, self.settings.boilerplate, progress, paths)
+                    if report.changed_anything or store.missing():
+                        wait = self.last_report is None
+                        if progress and wait:
+                            progress(0, 1, "saving the catalog")
+                        store.save(draft, catalog, wait=wait)
+                        if progress and wait:
+                            progress(1, 1, "saving the catalog")
+                self.catalog = draft
             if report.changed_anything or self.last_report is None:
                 self._derive()
             self.last_report = report
             return report
 
-    def _save_catalog(self, path: Path, wait: bool) -> None:
-        """Write the catalog; after the first load, in the background (at scale it takes a second).
-
-        The index is already committed, and a catalog that lags behind it heals itself: an article
-        it lacks is re-read (replacing its sentences), one it keeps after deletion is removed. The
-        thread is not a daemon, so the process waits for the last write before it exits.
-        """
-        def write() -> None:
-            with self._save_lock:
-                catalog = self.catalog  # the newest by the time the lock is ours
-                if catalog is self._saved:
-                    return
-                path.parent.mkdir(parents=True, exist_ok=True)
-                catalog.save(path)
-                self._saved = catalog
-                self._disk_stamp = _stamp(path)
-
-        saver = threading.Thread(target=write, name="catalog-save")
-        saver.start()
-        if wait:
-            saver.join()
-
     def follow_disk(self) -> None:
         """Pick up what another process (a second shard, ``briefing-bot index``) committed.
 
-        Its catalog write is the signal: one stat per question. Skipped while this process is
-        refreshing (its own commit is on the way).
+        The store says when there is something to pick up: the embedded index's catalog file
+        changed (one stat per question), or the database announced a commit (LISTEN/NOTIFY).
+        Skipped while this process is refreshing (its own commit is on the way).
         """
-        path = self._catalog_path
-        stamp = _stamp(path)
-        if path is None or stamp == self._disk_stamp or not self._refresh_lock.acquire(blocking=False):
+        if not self._store.changed() or not self._refresh_lock.acquire(blocking=False):
             return
         try:
-            catalog = Catalog.load(path, self.catalog.corpus)
-            if catalog is not None:
-                self.index.reload()
-                self.catalog = catalog
-                self._derive()
-                log.info("picked up the index another process updated (%d articles)", len(catalog.entries))
-            self._disk_stamp = stamp
+            self._follow()
         finally:
             self._refresh_lock.release()
+
+    def _follow(self) -> None:
+        catalog = self._store.follow(self.catalog)
+        if catalog is not None:
+            self.index.reload()
+            self.catalog = catalog
+            self._derive()
+            log.info("picked up the index another process updated (%d articles)", len(catalog.entries))
 
     def _derive(self) -> None:
         """Recompute what depends on the catalog: its language now, the rest when next asked."""

@@ -111,8 +111,13 @@ def safe_url(url: str | None) -> str | None:
     if not url or not re.match(r"https?://[^\s/]", url) or len(url) > _URL_ROOM:
         return None
     cleaned = "".join(ch for ch in url if (ch.isprintable() and not ch.isspace()) or ch == " ")
-    return cleaned.replace(" ", "%20").replace(")", "%29").replace("(", "%28").replace(">", "%3E").replace(
+    cleaned = cleaned.replace(" ", "%20").replace(")", "%29").replace("(", "%28").replace(">", "%3E").replace(
         "<", "%3C")
+    # "@everyone" must not appear in a message even inside a link: "@" is encoded after the host, and
+    # credentials before it (user@host, never in a news link) are dropped.
+    scheme, _, rest = cleaned.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme}://{host.rpartition('@')[2]}{slash}{path.replace('@', '%40')}"
 
 
 def link(title: str, url: str | None, room: int = _TITLE_ROOM, *, embed: bool = False, lang: str = "en") -> str:
