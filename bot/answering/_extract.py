@@ -62,6 +62,9 @@ _ERA = re.compile(
 #: Verb forms (folded Portuguese past, participles, infinitives; English past): the event of a question.
 _VERB_FORM = re.compile(r"(?:ou|eu|iu|aram|eram|iram|ado|ada|ados|adas|ido|ida|idos|idas|ar|er|ir|ed)$")
 _STOP = STOPWORDS["pt"] | STOPWORDS["en"]
+#: "Who is/was X?" and "Quem é/foi X?": the question asks for what X is.
+_WHO_IS = re.compile(r"^\s*(?:who\s+(?:is|was)|quem\s+(?:é|e|foi|era))\s+(.+?)[\s?.!]*$", re.IGNORECASE)
+_PARTICLES = frozenset(("de", "da", "do", "dos", "das", "del", "von", "van", "bin", "al"))
 _WORD = re.compile(r"[^\W_]+(?:[’'][^\W_]+)?")
 
 
@@ -97,12 +100,36 @@ def extract(q: Question, phrasing: str, text: str, when: str | None, lang: str, 
         places = [m.group(1) for m in _PLACE.finditer(text)]
         return next((Direct("place", p) for p in places if not _given(p, asked)), None)
     if kind == "who":
+        subject = _who_is(q.text)
+        if subject is not None:  # "Quem é Sergei Shoigu?" asks what he is, not for another name
+            return _title(text, subject)
         return _person(text, asked)
     if kind == "role":
         names = [w for w in re.findall(r"[^\W\d_][\w’'-]*", q.text)[1:] if w[0].isupper()]
         found = titles_of(text, [re.sub(r"[’']s$", "", w) for w in names])
         return Direct("role", found[0]) if found else None
     return None
+
+
+def _who_is(question: str) -> str | None:
+    """The name a "who is X?" question asks about, when X is a name and nothing else ("Quem é John Kirby?")."""
+    match = _WHO_IS.match(question)
+    if match is None:
+        return None
+    subject = match.group(1).strip()
+    words = subject.split()
+    if not words or not all(w[0].isupper() or fold(w) in _PARTICLES for w in words) or fold(words[0]) in _PARTICLES:
+        return None
+    return subject
+
+
+def _title(text: str, subject: str) -> Direct | None:
+    """The title or office the quote gives ``subject``, written as the quote spells the name."""
+    surname = re.sub(r"[’']s$", "", subject.split()[-1])
+    spellings = {subject, surname}
+    spellings.update(n for n in _names(text) if fold(surname) in fold(n).replace("-", " ").split())
+    found = titles_of(text, spellings)
+    return Direct("role", found[0]) if found else None
 
 
 def _person(text: str, asked: set[str]) -> Direct | None:

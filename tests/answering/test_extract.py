@@ -80,3 +80,27 @@ def test_nothing_the_question_already_gives() -> None:
 def test_unsure_answers_get_no_direct_line(seed_answerer: Answerer) -> None:
     result = seed_answerer.ask("What is the capital of France?")
     assert not result.confident and result.direct is None and result.to_json()["direct"] is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Quem é Sergei Shoigu?", "secretário do Conselho de Segurança da Rússia"),
+        ("Who is Sergei Shoigu?", "secretário do Conselho de Segurança da Rússia"),
+        ("Quem é John Kirby?", "porta-voz do Conselho de Segurança Nacional da Casa Branca"),
+    ],
+)
+def test_who_is_a_name_gives_the_title_not_another_name(seed_answerer: Answerer, question: str,
+                                                         expected: str) -> None:
+    result = seed_answerer.ask(question)
+    assert result.direct is not None and (result.direct.kind, result.direct.text) == ("role", expected)
+
+
+def test_who_is_a_name_written_otherwise_in_the_quote() -> None:
+    quote = "Dizem isso o tempo todo, disse o porta-voz da presidência russa, Dmitri Peskov, citado pela Tass."
+    found = direct("Who is Peskov?", quote)
+    assert found is not None and (found.kind, found.text) == ("role", "porta-voz da presidência russa")
+    # No title in the quote: no direct answer, rather than a name that is not the answer.
+    assert direct("Quem é Putin?", "O líder norte-coreano convidou Putin a visitar seu país.") is None
+    # "Quem é o porta-voz...?" asks for a name: unchanged.
+    assert direct("Quem é o porta-voz da presidência russa?", quote).text == "Dmitri Peskov"
