@@ -65,9 +65,10 @@ def timeline(corpus: Corpus, text: str, since: str | None = None, until: str | N
     ``since`` and ``until`` are ISO dates of any precision (``2017``, ``2017-05``, ``2017-05-18``);
     an event is kept when its date overlaps the range (an event of May 2017 is within
     ``until=2017-05-18``). The undated list is not filtered by date (it has none), but is left
-    out when a range is given. Raises ValueError on an empty topic or a bad date.
+    out when a range is given. Raises ValueError on an empty topic, a bad date or a range that
+    ends before it starts.
     """
-    since, until = _bound(since), _bound(until)
+    since, until = date_range(since, until)
     t = topic(corpus, text)
     hits = mentions(corpus, t)
     sentences = [h.sentence for h in hits] + following(corpus, t, hits)
@@ -115,6 +116,19 @@ def _within(when: str, since: str | None, until: str | None) -> bool:
     return not (until is not None and when[: len(until)] > until)
 
 
+def date_range(since: str | None, until: str | None) -> tuple[str | None, str | None]:
+    """Checked ``since``/``until`` bounds (YYYY, YYYY-MM or YYYY-MM-DD; blank is none).
+
+    Raises ValueError on a bad date, or when ``until`` comes before ``since``.
+    """
+    since, until = _bound(since), _bound(until)
+    if since is not None and until is not None:
+        shared = min(len(since), len(until))
+        if since[:shared] > until[:shared]:
+            raise ValueError(f"the range ends before it starts: {since} is after {until}")
+    return since, until
+
+
 def _bound(value: str | None) -> str | None:
     """A checked ISO date bound (YYYY, YYYY-MM or YYYY-MM-DD), or None."""
     if value is None or not value.strip():
@@ -131,4 +145,4 @@ def _bound(value: str | None) -> str | None:
     return value
 
 
-__all__ = ["Entry", "Timeline", "Topic", "timeline"]
+__all__ = ["Entry", "Timeline", "Topic", "date_range", "timeline"]

@@ -76,3 +76,10 @@ def test_json_contract(seed_answerer: Answerer) -> None:
     assert set(first) == {"text", "when", "precision", "expressions", "sources"}
     assert first["sources"][0]["id"] == SEED_LAVROV
     assert data["undated"][0]["when"] is None
+
+
+def test_a_range_that_ends_before_it_starts_is_refused(seed_answerer: Answerer) -> None:
+    with pytest.raises(ValueError, match="ends before it starts"):
+        timeline(seed_answerer.corpus, "Coreia do Norte", since="2023-11", until="2023-10-18")
+    # Bounds of other precisions that overlap are a range: October 2023 within 2023.
+    assert len(timeline(seed_answerer.corpus, "Coreia do Norte", since="2023", until="2023-10").entries) == 4
