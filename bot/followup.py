@@ -179,6 +179,7 @@ def _ask_again(previous: str, asks: str, more: str | None = None) -> str:
     The word is put in the previous question's language; "else"/"mais" is kept ("Who else ...").
     """
     body = _QUESTION_WORD.sub("", previous, count=1).strip()
+    body = re.sub(r"^(?:else|mais)\b\s*", "", body, flags=re.IGNORECASE)  # "Who else did..." asked again
     lang = detect_language(previous)
     key = " ".join(fold(asks).split())
     word = _SAME_WORD.get(lang, {}).get(key, asks)
@@ -192,16 +193,31 @@ def _ask_again(previous: str, asks: str, more: str | None = None) -> str:
 
 def _substitute(question: str, name: str, is_place: Callable[[str], bool]) -> str:
     """``question`` with ``name`` in place of its name of the same kind (a place's, or a person's)."""
-    candidates = [m for m in _NAME.finditer(question) if m.start() > 0 or len(m.group().split()) > 1]
-    candidates = [m for m in candidates if not _QUESTION_WORD.match(m.group())]
+    candidates = _name_spans(question)
     if not candidates:
         return f"{question.rstrip('?')} {name}?"
     place = is_place(name)
-    same = [m for m in candidates if _PLACE_BEFORE.search(question[: m.start()]) is not None] if place else [
-        m for m in candidates if _PLACE_BEFORE.search(question[: m.start()]) is None
-    ]
-    target = (same or candidates)[0]
-    return question[: target.start()] + name + question[target.end():]
+    same = [(a, b) for a, b in candidates if (_PLACE_BEFORE.search(question[:a]) is not None) == place]
+    start, end = (same or candidates)[0]
+    return question[:start] + name + question[end:]
+
+
+def _name_spans(question: str) -> list[tuple[int, int]]:
+    """Where the names of a question are: capitalised runs without the question's opening words
+    ("Quando Lavrov chegou...": "Lavrov"; "Is", "When" alone are no names)."""
+    spans = []
+    for match in _NAME.finditer(question):
+        start, name = match.start(), match.group()
+        opening = _QUESTION_WORD.match(name)
+        if opening is not None:  # the question word and the name are one capitalised run
+            rest = name[opening.end():]
+            start += len(name) - len(rest.lstrip())
+            name = rest.strip()
+        elif match.start() == 0 and len(name.split()) < 2:
+            continue
+        if name:
+            spans.append((start, start + len(name)))
+    return spans
 
 
 def _looks_like_place(name: str) -> bool:

@@ -65,3 +65,16 @@ def test_conversations_expire_and_stay_apart(monkeypatch: pytest.MonkeyPatch) ->
     for user in range(3):
         conversations.put(("channel", user), LAVROV)
     assert conversations.get(("channel", 0)) is None  # the oldest made room
+
+
+def test_a_name_right_after_the_question_word_is_the_one_replaced() -> None:
+    # "Quando Lavrov" is one capitalised run: the name in it is still the person's.
+    previous = Turn("Quando Lavrov chegou à Coreia do Norte?")
+    assert resolve("e o Shoigu?", previous, is_place=lambda n: False).question == (
+        "Quando Shoigu chegou à Coreia do Norte?")
+    assert resolve("e Seul?", previous, is_place=lambda n: n == "Seul").question == "Quando Lavrov chegou à Seul?"
+
+
+def test_asking_again_after_who_else_drops_the_else() -> None:
+    assert resolve("e quando foi isso?", Turn("Who else did Shoigu visit Pyongyang?")).question == (
+        "When did Shoigu visit Pyongyang?")
