@@ -1,7 +1,9 @@
 """Timeline: the dated sentences about a topic across all articles, in the order of the events.
 
 Each entry is one sentence (wire copies merged, with all their sources) and the date it speaks
-of, with that date's precision (day, month or year). Sentences of undated articles that speak
+of, with that date's precision (day, month or year). An event known only to its month or year
+comes after the days of that month or year ("neste ano", in a December article, sums the year
+up; a timeline of 2017 should not open with a page of them). Sentences of undated articles that speak
 of a time ("em julho do ano passado", "no sábado") cannot be placed: they are listed apart, in
 their article's order, marked undated, never given an invented date.
 """
@@ -84,7 +86,7 @@ def timeline(corpus: Corpus, text: str, since: str | None = None, until: str | N
         elif since is None and until is None and _expressions(s.text, info.lang):
             undated.setdefault(" ".join(s.text.lower().split()), []).append(s)
     entries = [_entry(corpus, group) for group in dated.values()]
-    entries.sort(key=lambda e: (e.when or "", e.sources[0].date or "", e.sources[0].id))
+    entries.sort(key=lambda e: (_order(e.when), e.sources[0].date or "", e.sources[0].id))
     groups = sorted(undated.values(), key=lambda g: min((s.article_id, s.position) for s in g))
     loose = [_entry(corpus, group, undated=True) for group in groups]
     return Timeline(t.text, t.names, tuple(entries), tuple(loose), since, until)
@@ -102,6 +104,13 @@ def _entry(corpus: Corpus, group: list[Sentence], undated: bool = False) -> Entr
     if undated:
         return Entry(first.text, None, "undated", sources, _expressions(first.text, sources[0].lang))
     return Entry(first.text, first.when, _PRECISION.get(len(first.when or ""), "day"), sources)
+
+
+def _order(when: str | None) -> str:
+    """A date's place in a timeline: a month or a year after the days it holds ("2017-10" after "2017-10-31")."""
+    if not when:
+        return ""
+    return when if len(when) == 10 else when + "~"  # "~" sorts after every digit and "-"
 
 
 def _expressions(text: str, lang: str) -> tuple[str, ...]:

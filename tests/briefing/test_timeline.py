@@ -83,3 +83,17 @@ def test_a_range_that_ends_before_it_starts_is_refused(seed_answerer: Answerer) 
         timeline(seed_answerer.corpus, "Coreia do Norte", since="2023-11", until="2023-10-18")
     # Bounds of other precisions that overlap are a range: October 2023 within 2023.
     assert len(timeline(seed_answerer.corpus, "Coreia do Norte", since="2023", until="2023-10").entries) == 4
+
+
+def test_a_month_or_year_comes_after_the_days_it_holds(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(
+        '---\ntitle: "Balanço do ano"\ndate: "2017-12-20"\nlang: "pt"\n---\n\n'
+        "Neste ano, a Coreia do Norte testou 22 mísseis.\n\n"
+        "Em outubro, a Coreia do Norte ameaçou Guam.\n\n"
+        "A Coreia do Norte lançou um míssil em 3 de outubro de 2017.\n\n"
+        "A Coreia do Norte lançou outro míssil em 28 de novembro de 2017.\n", encoding="utf-8")
+    answerer = Answerer.from_folder(folder, index_dir=tmp_path / "index")
+    result = timeline(answerer.corpus, "Coreia do Norte")
+    assert [e.when for e in result.entries] == ["2017-10-03", "2017-10", "2017-11-28", "2017"]
