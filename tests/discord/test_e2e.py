@@ -119,7 +119,7 @@ async def test_synced_command_payload(bot: BriefingBot, fake: FakeDiscord, setti
     assert len(put) == 1
     commands = {c["name"]: c for c in put[0].json}
     assert fake.find(lambda r: r.method == "PUT" and r.path == f"/applications/{APP_ID}/commands")  # global too
-    assert set(commands) == {"ask", "search", "sources", "article", "reload", "help"}
+    assert set(commands) == {"ask", "search", "sources", "article", "timeline", "who", "reload", "help"}
     question = commands["ask"]["options"][0]
     assert (question["name"], question["type"], question["required"], question["autocomplete"]) == (
         "question", 3, True, True)
@@ -534,7 +534,7 @@ async def test_owner_sync_command(bot: BriefingBot, fake: FakeDiscord) -> None:
     synced = await fake.wait_for_request(lambda r: r.method == "PUT" and r.path == path, since=mark)
     assert {c["name"] for c in synced.json} >= {"ask", "reload"}
     reply = await fake.wait_for_request(channel_post(), since=mark)
-    assert reply.json["content"] == "Synced 6 slash commands globally."
+    assert reply.json["content"] == "Synced 8 slash commands globally."
 
 
 # --- errors --------------------------------------------------------------------------------------
