@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -31,6 +32,16 @@ _SHOWN = 8
 _NAME = re.compile(
     r"[A-ZÀ-Ý][\w’'-]*(?:\s+(?:(?:de|da|do|dos|das|del|van|von|bin|al)\s+)?[A-ZÀ-Ý][\w’'-]*)*"
 )
+_WORDS = re.compile(r"[^\W\d_][\w-]*")
+#: Name particles: lowercase inside names ("Lula da Silva"), never debris.
+_PARTICLES = frozenset(("de", "da", "do", "dos", "das", "del", "van", "von", "bin", "al"))
+#: A word written in lowercase this often in the sentences naming someone is a common word, not a name.
+_LOWER_SHARE = 0.3
+#: When only a surname is typed, the most named groups of spellings considered, and sentences checked for titles.
+_CONTENDERS = 3
+_TITLE_CHECKS = 60
+
+
 @dataclass(frozen=True, slots=True)
 class Description:
     """One thing an article says the person is."""
@@ -85,7 +96,16 @@ def who(corpus: Corpus, name: str) -> Card:
     word = re.compile(rf"(?<![\w-]){re.escape(key)}(?![\w-])")
     named = [(h.sentence, _spans(h.sentence.text, key)) for h in hits if word.search(fold(h.sentence.text))]
     spans = Counter(span for _, found in named for span in found)
-    main, others = _people(spans, t.words, key)
+    for debris in _debris(spans, [s.text for s, _ in named], key):
+        del spans[debris]
+
+    def titled(group: list[str]) -> bool:
+        """Whether the articles give one of these spellings a title (a person's, not an institute's)."""
+        wanted = set(group)
+        texts = [s.text for s, found in named if wanted.intersection(found)][:_TITLE_CHECKS]
+        return any(titles_of(text, group) for text in texts)
+
+    main, others = _people(spans, t.words, key, titled)
     spellings = tuple(sorted(main, key=lambda n: (-spans[n], n)))
     if len(spellings) > 2:  # a spelling seen once among many is usually two names run together
         spellings = tuple(n for n in spellings if spans[n] > 1 or n == spellings[0]) or spellings
@@ -149,18 +169,41 @@ def _spans(text: str, key: str) -> list[str]:
     return found
 
 
-def _people(spans: Counter[str], typed: tuple[str, ...], key: str) -> tuple[list[str], list[list[str]]]:
+def _debris(spans: Counter[str], texts: list[str], key: str) -> list[str]:
+    """Capitalised runs that are not names: with a stop word ("Lula O", "Lula Em") or a word these
+    sentences mostly write in lowercase ("Defesa de Lula", "Governo Temer", "Fora Temer")."""
+    lower: Counter[str] = Counter()
+    upper: Counter[str] = Counter()
+    for text in texts:
+        for i, match in enumerate(_WORDS.finditer(text)):
+            word = match.group()
+            if word[0].islower():
+                lower[fold(word)] += 1
+            elif i > 0:  # a sentence's first word is capitalised whatever it is ("Segundo Lavrov, ...")
+                upper[fold(word)] += 1
+    stop = (STOPWORDS["pt"] | STOPWORDS["en"]) - _PARTICLES
+    found = []
+    for span in spans:
+        words = [w for w in fold(span).replace("-", " ").split() if w not in _parts(key) and w not in _PARTICLES]
+        if any(w in stop or lower[w] >= _LOWER_SHARE * (lower[w] + upper[w]) > 0 for w in words):
+            found.append(span)
+    return found
+
+
+def _people(spans: Counter[str], typed: tuple[str, ...], key: str,
+            titled: Callable[[list[str]], bool] | None = None) -> tuple[list[str], list[list[str]]]:
     """The spellings of the person asked for, and the groups of spellings of other people.
 
     Spellings whose other words agree (fuzzily: Sergei / Serguei / Sergey) are one person; the
     bare surname belongs to everyone. When the question gives only the surname, the person
-    named most is the one meant.
+    named most is the one meant -- among the most named, one the articles give a title to
+    ("o ex-presidente Luiz Inácio Lula da Silva", not "Instituto Lula").
     """
     cache: dict[str, str] = {}
 
     def given(span: str) -> str:
         if span not in cache:
-            cache[span] = " ".join(w for w in fold(span).replace("-", " ").split() if w != key)
+            cache[span] = " ".join(w for w in fold(span).replace("-", " ").split() if w not in _parts(key))
         return cache[span]
 
     groups: list[list[str]] = []
@@ -176,13 +219,14 @@ def _people(spans: Counter[str], typed: tuple[str, ...], key: str) -> tuple[list
                 break
         else:
             groups.append([span])
-    wanted = " ".join(w for w in typed if w != key)
+    wanted = " ".join(w for w in " ".join(typed).replace("-", " ").split() if w not in _parts(key))
     if wanted:
         chosen = max(groups, key=lambda g: fuzz.ratio(wanted, given(g[0])), default=[])
         if chosen and fuzz.ratio(wanted, given(chosen[0])) < 60:
             chosen = []
     else:
-        chosen = max(groups, key=lambda g: sum(spans[n] for n in g), default=[])
+        ranked = sorted(groups, key=lambda g: -sum(spans[n] for n in g))[:_CONTENDERS]
+        chosen = next((g for g in ranked if titled is not None and titled(g)), ranked[0] if ranked else [])
     return [*chosen, *bare], [g for g in groups if g is not chosen]
 
 
@@ -217,8 +261,13 @@ def _together(corpus: Corpus, articles: set[str], key: str) -> tuple[str, ...]:
         entry = corpus.catalog.entries.get(article_id)
         if entry is None:
             continue
-        counts.update(n for n in entry.names if key not in fold(n).replace("-", " ").split())
+        counts.update(n for n in entry.names if not _parts(key) <= set(fold(n).replace("-", " ").split()))
     return tuple(n for n, _ in counts.most_common(_SHOWN))
+
+
+def _parts(key: str) -> set[str]:
+    """The words of a key word ("jong-un" -> jong, un), as names split on hyphens."""
+    return set(key.replace("-", " ").split())
 
 
 def _date(corpus: Corpus, article_id: str) -> str | None:
