@@ -18,6 +18,7 @@ says it: its embed title is the question, or its "Understood as" line for a foll
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections import OrderedDict
@@ -32,6 +33,8 @@ log = logging.getLogger(__name__)
 
 #: Answer messages remembered (the oldest are forgotten first; their embeds still tell).
 ANSWERED_CAPACITY = 20_000
+#: Seconds an answer waits for a thread's starter message before going on without it.
+STARTER_TIMEOUT = 3.0
 
 
 class AnsweredMessages:
@@ -104,11 +107,14 @@ class FollowUpContext:
             return self._starters[channel.id]
         starter = channel.starter_message
         parent = channel.parent
-        if starter is None and isinstance(parent, discord.TextChannel | discord.ForumChannel):
-            try:
-                starter = await parent.fetch_message(channel.id)  # type: ignore[union-attr]
-            except discord.HTTPException as exc:  # not started from a message, deleted, or no access
+        if starter is None and isinstance(parent, discord.TextChannel):
+            try:  # discord.py would retry a failing Discord for 25 s: the answer does not wait that long
+                starter = await asyncio.wait_for(parent.fetch_message(channel.id), STARTER_TIMEOUT)
+            except (discord.NotFound, discord.Forbidden) as exc:  # not started from a message, or no access
                 log.debug("no starter message for thread %s: %s", channel.id, exc)
+            except (discord.HTTPException, TimeoutError) as exc:  # Discord failing: look again next time
+                log.info("could not fetch the starter message of thread %s: %r", channel.id, exc)
+                return None
         found = turn_from_message(starter, me) if starter is not None else None
         self._starters[channel.id] = found
         while len(self._starters) > 1000:
@@ -125,8 +131,3 @@ class FollowUpContext:
         if turn is not None:
             return turn
         return await self.thread_starter(message.channel, me)
-
-    def is_answer_thread(self, channel: discord.abc.Messageable) -> bool:
-        """Whether ``channel`` is a thread started from one of the bot's answers (as far as it knows)."""
-        return isinstance(channel, discord.Thread) and (
-            self.answered.get(channel.id) is not None or self._starters.get(channel.id) is not None)

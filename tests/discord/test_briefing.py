@@ -8,6 +8,7 @@ a restart (from the answer's own embed) and to a ``/ask`` answer.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from typing import Any
 
@@ -331,3 +332,22 @@ async def test_a_reply_to_an_ask_answer_is_a_followup(bot: BriefingBot, fake: Fa
     await fake.slash("ask", {"question": "and Shoigu?"}, user=BOB)
     plain = await fake.wait_for_request(followup, since=mark)
     assert embed(plain)["title"] == "and Shoigu?" and not described(plain).startswith("↪️")
+
+
+async def test_a_failing_starter_fetch_delays_no_answer_and_is_tried_again(start_bot: StartBot,
+                                                                            fake: FakeDiscord) -> None:
+    bot = await start_bot()
+    no_cooldowns(bot)
+    answer = posted(fake, await ask_by_mention(fake, LAVROV_QUESTION))
+    thread = await fake.create_thread(answer, owner=ALICE)
+    await bot.close()
+    bot = await start_bot()  # nothing remembered: the starter must be fetched
+    no_cooldowns(bot)
+    fake.fail("GET", rf"/channels/{CHANNEL_ID}/messages/{answer['id']}", status=500, times=20)
+    started = asyncio.get_running_loop().time()
+    plain = await ask_by_mention(fake, "and Shoigu?", channel_id=int(thread["id"]))
+    assert asyncio.get_running_loop().time() - started < 10  # discord.py alone would retry for 25 s
+    assert not described(plain).startswith("↪️")
+    fake.heal()
+    again = await ask_by_mention(fake, "and Shoigu?", author=BOB, channel_id=int(thread["id"]))
+    assert lines(again)[0] == "↪️ *Understood as: When did Shoigu visit Pyongyang?*"  # looked up again

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 
 import discord.http
 import pytest
@@ -151,7 +152,15 @@ async def test_sync_skipped_when_commands_unchanged(start_bot: StartBot, fake: F
 # --- questions by message ------------------------------------------------------------------------
 
 
-async def test_mention_answered_with_one_embed(bot: BriefingBot, fake: FakeDiscord) -> None:
+async def test_mention_answered_with_one_embed(bot: BriefingBot, fake: FakeDiscord,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    ask = bot.answerer.ask
+
+    def slow_ask(*args: object, **kwargs: object) -> object:
+        time.sleep(0.5)  # (in the worker thread) an answer slow enough for "typing…" to show, whatever was cached
+        return ask(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.answerer, "ask", slow_ask)
     asked = await fake.send_message("when did Lavrov visit Pyongyang?", author=ALICE, mention_bot=True)
     typing = await fake.wait_for_request(lambda r: r.path == f"/channels/{CHANNEL_ID}/typing")
     reply = await fake.wait_for_request(channel_post())
