@@ -25,7 +25,7 @@ from bot.records import ArticleInfo, Skipped
 
 log = logging.getLogger(__name__)
 
-CATALOG_VERSION = 3
+CATALOG_VERSION = 4
 _INFO_FIELDS = tuple(f.name for f in fields(ArticleInfo))  # dataclasses.asdict is 10x slower here
 
 

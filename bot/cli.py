@@ -102,9 +102,11 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("-n", "--limit", type=int, metavar="N", help="answers to show (default: answers.max_quotes)")
     ask.add_argument("--no-gloss", dest="gloss", action="store_false",
                      help="no English gloss under Portuguese quotes")
-    command("index", "build or refresh the on-disk index and print a summary",
-            "Build or refresh the on-disk index of the corpus (only changed files are read again) and "
-            "print what it holds. Shows progress: a bar on a terminal, a log line every 5 s otherwise.")
+    index = command("index", "build or refresh the on-disk index and print a summary",
+                    "Build or refresh the on-disk index of the corpus (only changed files are read again) and "
+                    "print what it holds. Shows progress: a bar on a terminal, a log line every 5 s otherwise.")
+    index.add_argument("--embed", action="store_true",
+                       help="also embed every sentence for semantic relevance (resumable; progress and ETA)")
     chat = command("chat", "an interactive chat in the terminal")
     chat.add_argument("--no-gloss", dest="gloss", action="store_false",
                       help="no English gloss under Portuguese quotes")
@@ -286,6 +288,18 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     print(f"skipped or partly loaded files: {len(report.skipped)}")
     for skipped in report.skipped:
         print(f"  {skipped.path}: {skipped.reason}")
+    return _embed(answerer) if args.embed else 0
+
+
+def _embed(answerer) -> int:  # Answerer -> exit code
+    try:
+        with Progress() as progress:
+            report = answerer.semantic.embed(progress=lambda done, total: progress(done, total, "embedding sentences"))
+    except RuntimeError as exc:
+        print(f"error: cannot embed: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"sentence vectors: {report.embedded} embedded, {report.copied} copied from identical sentences, "
+          f"{report.dropped} stale dropped, {len(answerer.semantic.store)} stored  seconds: {report.seconds:.1f}")
     return 0
 
 
@@ -374,6 +388,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
           "Ask a question (Ctrl-D to quit).")
     watcher = CorpusWatcher(answerer, settings.corpus, settings.watch, ignore=(settings.index_dir,))
     watcher.start()  # articles dropped into the corpus while chatting are answerable at once
+    answerer.semantic.start_background()  # sentence vectors ahead of questions; yields to them
     try:
         for question in _chat_lines(settings):
             if question.strip():
@@ -383,6 +398,7 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
                 _emit(format_result(result, _glosses(answerer, result, settings, args.gloss)))
     finally:
         watcher.stop()
+        answerer.semantic.stop_background()
     return 0
 
 

@@ -115,7 +115,9 @@ _WD = (
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
 _DAY = r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?!\d)"
-_ORD = r"(?:º|°|ª|\.º|o(?![\w]))?"
+#: An ordinal mark after a day number: "1º", "1°", "1.º", "1o" and "1.o" (the news set writes "1.o de
+#: janeiro" where a keyboard has no º).
+_ORD = r"(?:º|°|ª|\.º|\.o(?!\w)|o(?!\w))?"
 _YEAR = r"(?:1[89]\d\d|20\d\d|2100)"
 
 _FLAGS = re.VERBOSE
@@ -407,10 +409,10 @@ _WEEKDAY_RE = re.compile(
     (?:(?P<feira>-feira|\s+feira)\b|\b(?!-))
     (?P<post>\s+(?:passad[oa]|que\s+vem|retrasad[oa]))?
     (?:
-        \s*\((?:dia\s+)?(?P<n>{_DAY}){_ORD}(?:/(?P<nm>{_DAY})(?:/(?P<ny>{_YEAR}))?)?\)
+        \s*\((?:dia\s+)?(?P<n>{_DAY}){_ORD}(?:/(?P<nm>{_DAY})(?:/(?P<ny>{_YEAR}))?)?(?:,[^()0-9]{{0,40}})?\)
       | ,?\s*(?:dia\s+)?(?P<ed>{_DAY}|primeiro){_ORD}\s+de\s+(?P<emon>{_PT_MON})(?:\s+de\s+(?P<ey>{_YEAR}))?\b
       | ,?\s*(?P<emon2>{_EN_MON})\s+(?P<ed2>{_DAY})(?:st|nd|rd|th)?\b(?:,?\s+(?P<ey2>{_YEAR})\b)?
-      | ,\s*(?:dia\s+)?(?P<n2>{_DAY}){_ORD}(?=\s*(?:[,;:)–—]|\.(?![0-9])|$))
+      | (?:,\s*|\s+)(?:dia\s+)?(?P<n2>{_DAY}){_ORD}(?![0-9%]|[.,][0-9])(?=\s*(?:[,;:)\]–—(-]|\.|$)|\s+\S)
     )?
     """,
     _FLAGS,
@@ -474,18 +476,56 @@ def _weekday_words(match: re.Match[str], ctx: _Context) -> _WeekdayWords:
     return _WeekdayWords(pre_start, pre, mod)
 
 
-def _is_weekday_expression(match: re.Match[str], ctx: _Context, words: _WeekdayWords) -> bool:
-    """Filter out ordinals (``na segunda instância``), names (``Plácido Domingo``) and ranges."""
+#: Words after "<weekday>, N" that make N a day of the month ("no domingo 17 os deputados", "terça-feira,
+#: 30 em Paris") rather than a count ("nesta quinta, 62 equipes", "quarta, 6 dos 11 ministros",
+#: "segunda-feira, 29 haviam sido recapturados", "no sábado 15 mil").
+_DAY_FOLLOWERS = frozenset(
+    (
+        "o", "os", "as", "em", "no", "na", "nos", "nas", "à", "às", "ao", "aos", "com", "pelo", "pela",
+        "quando", "até", "durante", "após", "depois", "antes", "para", "at", "in", "on", "the",
+    )
+)
+
+
+def _weekday_number(match: re.Match[str], ctx: _Context) -> tuple[str | None, int]:
+    """The day number written with the weekday, if any, and where the expression ends.
+
+    ``(N)`` always counts; ``, N`` or `` N`` (the ``n2`` form) counts when punctuation, the end of the
+    sentence, a capitalised word ("Terça-feira, 20 Câmara vota") or a word of ``_DAY_FOLLOWERS``
+    comes next; otherwise N is a count and the expression is the weekday alone.
+    """
+    if match.group("n"):
+        return match.group("n"), match.end()
+    number = match.group("n2")
+    if not number:
+        return None, match.end()
+    rest = ctx.text[match.end() :].lstrip()
+    if not rest or not rest[0].isalnum():
+        return number, match.end()
+    word = rest.split(None, 1)[0].rstrip(",.;:!?")
+    if rest[0].isupper() or word.lower() in _DAY_FOLLOWERS:
+        return number, match.end()
+    last = next(g for g in ("post", "feira", "wd") if match.group(g))
+    return None, match.end(last)
+
+
+def _is_weekday_expression(
+    match: re.Match[str], ctx: _Context, words: _WeekdayWords, end: int, numbered: bool = False
+) -> bool:
+    """Filter out ordinals (``na segunda instância``), names (``Plácido Domingo``) and ranges.
+
+    ``end`` is where the expression ends (before a number that turned out to be a count).
+    """
     wd = match.group("wd")
-    if match.group("feira") or any(match.group(g) for g in ("n", "n2", "ed", "ed2")):
+    if match.group("feira") or numbered or any(match.group(g) for g in ("ed", "ed2")):
         return True
     if not (words.any or match.group("post")):
         return False
     if words.pre == "de" and not words.part:
         # "de segunda mão", "de sábado a domingo" (a recurring range)
-        return wd not in _ORDINAL_WEEKDAYS and not _RANGE_RE.match(ctx.low, match.end())
+        return wd not in _ORDINAL_WEEKDAYS and not _RANGE_RE.match(ctx.low, end)
     if wd in _ORDINAL_WEEKDAYS:  # lower case: "na Quinta da Boa Vista" is a place
-        return ctx.original(match, "wd").islower() and bool(_SHORT_OK_RE.match(ctx.low, match.end()))
+        return ctx.original(match, "wd").islower() and bool(_SHORT_OK_RE.match(ctx.low, end))
     return wd not in _EN_WEEKDAY_WORDS or words.pre in _EN_PREPOSITIONS
 
 
@@ -511,16 +551,18 @@ def _resolve_weekday(match: re.Match[str], ctx: _Context) -> Iterator[_Found]:
     if not ctx.starts_word(match.start()):
         return
     words = _weekday_words(match, ctx)
-    if not _is_weekday_expression(match, ctx, words):
+    number, end = _weekday_number(match, ctx)
+    if not _is_weekday_expression(match, ctx, words, end, numbered=number is not None):
         return
-    start, end = words.start, match.end()
+    start = words.start
     if match.group("nm") or match.group("ed") or match.group("ed2"):
         yield (start, end, *_day_value(_explicit_after_weekday(match, ctx)))
         return
     weekday = _WEEKDAY_NUMBER[match.group("wd")]
     anchor = ctx.anchor
-    number = match.group("n") or match.group("n2")
     if number:
+        # The day N of the month before, of or after the anchor whose weekday agrees, nearest the
+        # anchor: "terça-feira, 29" in an article of Monday the 28th is the coming Tuesday.
         found, agrees = _day_near(anchor, int(number), weekday) if anchor else (None, True)
         if found is not None and not agrees:
             logger.debug("%r: %s is not that weekday; keeping the day", ctx.text[start:end], found)
@@ -646,7 +688,7 @@ _MONTH_PREPS = _longest_first(
 )
 _EN_MONTH_LEADS = ("last", "next", "this")
 _DAY_BEFORE_PT_RE = re.compile(
-    r"(?<![0-9.,/])(?:(?:n?o\s+)?dia\s+)?(?P<d>[0-9]{1,2}|primeiro)(?:º|°|ª|\.º|o)?"
+    r"(?<![0-9.,/])(?:(?:n?o\s+)?dia\s+)?(?P<d>[0-9]{1,2}|primeiro)(?:º|°|ª|\.º|\.o|o)?"
     r"(?:\s*(?:e|a|-|–|,)\s*[0-9]{1,2}(?:º|°|ª|o)?)?\s+de\s+$"
 )
 _DAY_BEFORE_EN_RE = re.compile(r"(?<![0-9.,/])(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$")
@@ -891,7 +933,7 @@ _ANCHOR_SCAN_CHARS = 3000
 _ANCHOR_SCAN_TEXTS = 8
 _PIN_RE = re.compile(
     rf"\b(?:nesta|neste|desta|deste)\s+(?P<wd>{_WD})(?:-feira)?\s*(?:\((?P<n>{_DAY}){_ORD}\)"
-    rf"|,\s*(?P<n2>{_DAY}){_ORD}(?=\s*(?:[,;:)]|\.(?!\d)|$)))"
+    rf"|,\s*(?P<n2>{_DAY}){_ORD}(?=\s*(?:[,;:)\]–—(]|\.(?!\d)|$)))"
 )
 
 

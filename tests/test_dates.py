@@ -140,6 +140,64 @@ def test_weekdays_without_a_number(text: str, expected: str) -> None:
     assert when(text, "2023-10-18") == expected
 
 
+@pytest.mark.parametrize(
+    "text, anchor, expected",
+    [
+        # A weekday with its day number, just after the anchor: the coming day, not the week before.
+        ("lançou na manhã da terça-feira, 29 (no horário local) um míssil", "2017-08-28", "2017-08-29"),
+        ("O julgamento será na terça (29).", "2018-05-28", "2018-05-29"),
+        ("nesta quinta-feira (30)", "2017-11-28", "2017-11-30"),
+        ("a conferência acontece a partir de segunda-feira, 30 em Paris", "2015-11-28", "2015-11-30"),
+        ("Lula – que será interrogado na quarta-feira, 20 -, o empreiteiro", "2017-09-13", "2017-09-20"),
+        ("na sexta-feira, 1º, o governo", "2017-08-30", "2017-09-01"),  # the coming month's
+        # Without a comma, or with more in the parentheses, brackets or a capital after the number.
+        ("no domingo 17 os representantes do povo", "2016-04-29", "2016-04-17"),
+        ("Na quarta-feira 17, o colega publicou", "2017-06-05", "2017-05-17"),
+        ("publicada nesta segunda 22, com chamada", "2018-01-22", "2018-01-22"),
+        ("em Porto Alegre, na quarta 24.", "2018-01-22", "2018-01-24"),
+        ("mísseis de curto alcance na manhã de sábado (26, horário local).", "2017-08-25", "2017-08-26"),
+        ("Terça-feira, 20 Câmara vota projeto", "2018-03-18", "2018-03-20"),
+        ("vou fazer um vídeo [terça, 27], disse", "2017-06-26", "2017-06-27"),
+    ],
+)
+def test_a_weekday_with_its_day_number_resolves_to_that_day(text: str, anchor: str, expected: str) -> None:
+    assert when(text, anchor) == expected
+
+
+@pytest.mark.parametrize(
+    "text, anchor, expected",
+    [  # the number after the weekday counts something: the weekday alone is read
+        ("Até o final da tarde desta terça-feira, 20 ônibus com manifestantes", "2017-05-10", "2017-05-09"),
+        ("Nesta quarta, 6 dos 11 ministros votaram", "2017-12-14", "2017-12-13"),
+        ("até as 19h30 desta segunda-feira, 29 haviam sido recapturados", "2018-01-02", "2018-01-01"),
+        ("A meta era vacinar no sábado 15 mil.", "2018-01-13", "2018-01-13"),
+        ("divulgada nesta quinta, 6% dos entrevistados", "2017-09-28", "2017-09-28"),
+    ],
+)
+def test_a_count_after_a_weekday_is_not_its_day(text: str, anchor: str, expected: str) -> None:
+    mentions = sentence_dates(text, anchor)
+    assert [m.value for m in mentions] == [expected]
+    assert not any(ch.isdigit() for ch in mentions[0].text)
+
+
+def test_two_weekdays_with_numbers_in_one_parenthesis_stay_two_mentions() -> None:
+    text = "na noite de terça-feira (30, madrugada de quarta, 31, no Brasil)"
+    assert values(text, "2018-01-31") == ["2018-01-30", "2018-01-31"]
+
+
+def test_a_short_weekday_before_a_count_is_still_read() -> None:
+    assert values("Na segunda, RG final 0 ou 1, na terça, 2 e 3 e assim vai.", "2017-08-17") == [
+        "2017-08-14",
+        "2017-08-15",
+    ]
+
+
+def test_anchor_is_pinned_by_a_numbered_weekday_before_a_parenthesis() -> None:
+    assert article_anchor("2017-08", ["Pyongyang lançou nesta terça-feira, 29 (no horário local) um míssil."]) == (
+        "2017-08-29"
+    )
+
+
 def test_a_weekday_followed_by_a_full_date_is_one_mention() -> None:
     mentions = sentence_dates("na quarta-feira 19 de julho de 2017, às 7h30m", "2017-07-19")
     assert [(m.text, m.value) for m in mentions] == [("na quarta-feira 19 de julho de 2017", "2017-07-19")]
@@ -224,6 +282,13 @@ def test_a_day_number_needs_a_month_in_the_anchor() -> None:
         ("on Oct. 18, 2023", None, "2023-10-18"),
         ("18 October 2023", None, "2023-10-18"),
         ("a partir de 1º de janeiro", "2017-12-20", "2018-01-01"),
+        # the ordinal day one, however it is written: the day, not only the month
+        ("Em 1.o de janeiro de 2018, o salário mudou.", "2017-12-20", "2018-01-01"),
+        ("desde 1.º de janeiro de 2018", "2018-02-01", "2018-01-01"),
+        ("em 1o de janeiro de 2018", "2018-02-01", "2018-01-01"),
+        ("no dia 1.o de setembro", "2017-10-02", "2017-09-01"),
+        ("na terça-feira 1.o de agosto de 2017, às 7h30m", "2017-08-01", "2017-08-01"),
+        ("nesta quarta-feira, 1.o, marcou", "2017-02-01", "2017-02-01"),
         ("no dia 1o de fevereiro de 2017", "2016-12-04", "2017-02-01"),
         ("em 3 de julho do ano passado", "2023-10-18", "2022-07-03"),
         ("entre os dias 5 e 8 de março", "2018-03-20", "2018-03-05"),

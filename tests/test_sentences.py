@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from bot.articles import load_article
 from bot.records import Article, Block
-from bot.sentences import article_sentences, split_sentences
+from bot.sentences import MAX_SENTENCE_CHARS, article_sentences, segment_text, split_sentences
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 SEED_LAVROV = "000_a7028091738e38a3.txt"
@@ -254,6 +254,10 @@ _PIECES = [
     "O", "A", "The", "iPhone", ".", "..", "...", "…", "?", "!", "?.", '"', "“", "”", "«", "»", "'", "(",
     ")", "(Reuters)", "-", "—", ",", "prova\",", "tempo.", "13h15.", "10:30.", "www.g1.com.", "x@y.com.",
     "etc.", "Inc.", "nº.", "5.", "p.ex.", "Rússia?.", "(...)", "É", "ção.",
+    # related links, labels, bullets, dated items, lowercase text, long runs
+    "+", "++", "+++", "+ Lula", "Leia", "mais", "também:", "LEIA MAIS:", "OUTRAS DO BLOG:", "–", "•",
+    "12 de julho de 2000:", "1.o de dezembro:", "Segundo", "Trump", "mencionou", "diz", "ele.", "sr.",
+    ";", ":", "a," * 30, "palavra " * 60,
 ]
 _SPACES = st.sampled_from([" ", "  ", "\n", "\n\n", "\t", " \n "])
 
@@ -268,9 +272,280 @@ def news_like_text(draw: st.DrawFn) -> str:
 @settings(max_examples=400, deadline=None)
 @given(news_like_text())
 def test_splitting_never_loses_or_invents_text(text: str) -> None:
+    # The invariant: sentences and the furniture left out of them, in order, are the whole text.
+    segments = segment_text(text)
+    assert " ".join(s.text for s in segments) == " ".join(text.split())
+    assert all(s.text and s.text == s.text.strip() and "  " not in s.text for s in segments)
+    assert split_sentences(text) == [s.text for s in segments if not s.furniture]
+
+
+# --- related links and link labels: furniture, not sentences -------------------------------------
+
+# Each case: text, the sentences it must give, the furniture left out (shapes from the news set).
+LINK_CASES: dict[str, tuple[str, list[str], list[str]]] = {
+    "plus link between sentences, ended by a sentence opener": (
+        "O encontro ocorreu em Seul. + Secretário-geral da ONU alerta para risco nuclear Depois de um ano de "
+        "tensão, os dois países voltaram a conversar.",
+        ["O encontro ocorreu em Seul.", "Depois de um ano de tensão, os dois países voltaram a conversar."],
+        ["+ Secretário-geral da ONU alerta para risco nuclear"],
+    ),
+    "ended by a capitalised word and a verb": (
+        "O governo não revelou detalhes. + Coreia do Norte classifica discurso de Trump como declaração de "
+        "guerra Trump mencionou o caso do estudante americano.",
+        ["O governo não revelou detalhes.", "Trump mencionou o caso do estudante americano."],
+        ["+ Coreia do Norte classifica discurso de Trump como declaração de guerra"],
+    ),
+    "a chain of links, one in quotes": (
+        "A defesa recorreu. + PF encontra remessa da Odebrecht a ex-dono do terreno + ‘Há mais dados a serem "
+        "revelados’, dizem peritos Segundo a defesa, o laudo é falho.",
+        ["A defesa recorreu.", "Segundo a defesa, o laudo é falho."],
+        [
+            "+ PF encontra remessa da Odebrecht a ex-dono do terreno",
+            "+ ‘Há mais dados a serem revelados’, dizem peritos",
+        ],
+    ),
+    "+++ without a space; a name after a verb of saying stays in the headline": (
+        "Ele disse que vai recorrer. +++Política não resolveu questão com Coreia do Norte, diz Trump Os "
+        "exercícios começam amanhã.",
+        ["Ele disse que vai recorrer.", "Os exercícios começam amanhã."],
+        ["+++Política não resolveu questão com Coreia do Norte, diz Trump"],
+    ),
+    "ended by an opening quotation": (
+        "A operação terminou. + Herdeira de apartamento diz que venda era para Lula “Há razoável suspeita de "
+        "fraude”, informa a Receita.",
+        ["A operação terminou.", "“Há razoável suspeita de fraude”, informa a Receita."],
+        ["+ Herdeira de apartamento diz que venda era para Lula"],
+    ),
+    "a one-word section kicker after the link is article text": (
+        "O crime chocou o país. ++Dois homens são mortos pelo Exército no Rio Apoio. Enfrentando o déficit, o "
+        "governo cortou verbas.",
+        ["O crime chocou o país.", "Apoio.", "Enfrentando o déficit, o governo cortou verbas."],
+        ["++Dois homens são mortos pelo Exército no Rio"],
+    ),
+    "label and headline": (
+        "A decisão foi unânime. LEIA MAIS: Delação da Odebrecht: Renan Filho é suspeito de receber ao menos "
+        "R$ 800 mil O ex-presidente Lula é citado em seis petições.",
+        ["A decisão foi unânime.", "O ex-presidente Lula é citado em seis petições."],
+        ["LEIA MAIS: Delação da Odebrecht: Renan Filho é suspeito de receber ao menos R$ 800 mil"],
+    ),
+    "label with a space before the colon": (
+        "O texto termina aqui. Leia também : Defesa desiste de suspender inquérito Ao jornal, Temer disse que "
+        "recebeu Joesley.",
+        ["O texto termina aqui.", "Ao jornal, Temer disse que recebeu Joesley."],
+        ["Leia também : Defesa desiste de suspender inquérito"],
+    ),
+    "a label alone, as a sentence or glued to the next one": (
+        "O caso foi arquivado. Leia mais. A jovem morreu após o acidente. Veja mais detalhes . Leia mais Sofia "
+        "Cobucci, de 8 anos, é uma artista.",
+        ["O caso foi arquivado.", "A jovem morreu após o acidente.", "Sofia Cobucci, de 8 anos, é uma artista."],
+        ["Leia mais.", "Veja mais detalhes .", "Leia mais"],
+    ),
+    "a label that introduces links, and links at the end of the text": (
+        "Fim da nota. OUTRAS DO BLOG: + Supremo afasta Aécio do Senado + Tribunal nega a Lula acesso a softwares",
+        ["Fim da nota."],
+        ["OUTRAS DO BLOG:", "+ Supremo afasta Aécio do Senado", "+ Tribunal nega a Lula acesso a softwares"],
+    ),
+    "a question headline ends at its question mark": (
+        "Ele saiu. + Lula pode ser preso? + Entenda os cenários para Lula Os ministros votam hoje.",
+        ["Ele saiu.", "Os ministros votam hoje."],
+        ["+ Lula pode ser preso?", "+ Entenda os cenários para Lula"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(LINK_CASES), ids=list(LINK_CASES))
+def test_related_links_and_labels_are_left_out_of_the_sentences(case: str) -> None:
+    text, sentences, furniture = LINK_CASES[case]
+    segments = segment_text(text)
+    assert [s.text for s in segments if not s.furniture] == sentences
+    assert [s.text for s in segments if s.furniture] == furniture
+    assert split_sentences(text) == sentences
+    assert " ".join(s.text for s in segments) == " ".join(text.split())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A entrada custa R$ 15 (20 minutos) + R$ 1 (cada minuto excedente). A aliança PSDB + DEM venceu.",
+        "Ligue para +55 11 3333-4444. O atendimento é 24 horas.",
+        "O caso foi arquivado. Veja mais informações no site da câmara.",
+        "Ela ( leia mais abaixo ) saiu. O site publicou os números (veja mais detalhes abaixo).",
+    ],
+)
+def test_a_plus_or_a_label_inside_article_text_is_kept(text: str) -> None:
+    assert not any(s.furniture for s in segment_text(text))
+
+
+def test_a_list_of_plus_bulleted_sentences_is_article_text() -> None:
+    # Most "+" runs are whole sentences: the page's own list ("+ O curso ..."), not related links.
+    text = (
+        "Veja a programação. + O curso de culinária é dividido em duas aulas. + A oficina de DJ ensina "
+        "técnicas de mixagem. + Em 2014, quatro amigos abriram uma pista de skate."
+    )
+    assert split_sentences(text) == [
+        "Veja a programação.",
+        "+ O curso de culinária é dividido em duas aulas.",
+        "+ A oficina de DJ ensina técnicas de mixagem.",
+        "+ Em 2014, quatro amigos abriram uma pista de skate.",
+    ]
+
+
+def test_a_link_whose_end_cannot_be_found_is_never_taken_with_the_sentence_after_it() -> None:
+    # No boundary within a headline's length and the run reaches a full stop: it stays article text,
+    # split off the sentence before it, rather than losing a sentence of the article.
+    text = (
+        "Ele saiu. + Dois ônibus da caravana de Lula são atingidos por tiros no Paraná Petistas e aliados "
+        "do partido têm dito há semanas que a culpa será do governo federal."
+    )
+    assert split_sentences(text) == [
+        "Ele saiu.",
+        "+ Dois ônibus da caravana de Lula são atingidos por tiros no Paraná Petistas e aliados do partido "
+        "têm dito há semanas que a culpa será do governo federal.",
+    ]
+    glued = text.replace("+ Dois", "+++Dois")  # a marker glued to its first word splits off too
+    assert split_sentences(glued)[0] == "Ele saiu."
+
+
+def test_article_sentences_leave_related_links_out_of_the_index() -> None:
+    article = Article(
+        id="x/links.txt", title="T", date="2017-11-21", lang="pt",
+        blocks=(Block("O governo não revelou detalhes. + Coreia do Norte classifica discurso de Trump como "
+                      "declaração de guerra Trump mencionou o caso do estudante."),),
+    )
+    texts = [r.text for r in article_sentences(article)]
+    assert texts == ["O governo não revelou detalhes.", "Trump mencionou o caso do estudante."]
+
+
+# --- bullets, dated lists, lowercase text ------------------------------------------------------
+
+TIMELINE = (
+    "Veja abaixo as principais datas. – Agosto de 1998: Teste de lançamento acima do Japão. A operação "
+    "fracassa. – 12 de julho de 2000: Fracasso das negociações. – 1.o de dezembro de 2016: ONU endurece as "
+    "sanções – 3 de setembro de 2017: Coreia do Norte anuncia o teste."
+)
+
+
+def test_a_dash_bullet_timeline_splits_into_dated_items() -> None:
+    assert split_sentences(TIMELINE) == [
+        "Veja abaixo as principais datas.",
+        "– Agosto de 1998: Teste de lançamento acima do Japão.",
+        "A operação fracassa.",
+        "– 12 de julho de 2000: Fracasso das negociações.",
+        "– 1.o de dezembro de 2016: ONU endurece as sanções",  # no full stop: the next item still splits
+        "– 3 de setembro de 2017: Coreia do Norte anuncia o teste.",
+    ]
+
+
+def test_dated_items_without_a_colon_split_when_the_date_is_full() -> None:
+    text = (
+        "– 25 de novembro de 2016 Morre, aos 90 anos, Fidel Castro. – 16 de junho de 2017 O presidente Donald "
+        "Trump condiciona o levantamento das sanções."
+    )
+    assert len(split_sentences(text)) == 2
+
+
+def test_each_dated_item_carries_its_date_and_its_other_sentences_inherit_it() -> None:
+    article = Article(id="x/t.txt", title="T", date="2017-09-04", lang="pt", blocks=(Block(TIMELINE),))
+    records = {r.text: r for r in article_sentences(article)}
+    assert records["– Agosto de 1998: Teste de lançamento acima do Japão."].when == "1998-08"
+    assert records["A operação fracassa."].when == "1998-08"  # inside the 1998 item
+    assert records["A operação fracassa."].dates == ("1998-08",)
+    assert records["– 12 de julho de 2000: Fracasso das negociações."].when == "2000-07-12"
+    assert records["– 1.o de dezembro de 2016: ONU endurece as sanções"].when == "2016-12-01"
+    assert records["Veja abaixo as principais datas."].when is None
+
+
+def test_the_last_items_tail_does_not_inherit_its_date() -> None:
+    text = "– 12 de julho de 2000: Fracasso das negociações. – 3 de setembro de 2017: Novo teste. O governo reagiu."
+    article = Article(id="x/t.txt", title="T", date="2017-09-04", lang="pt", blocks=(Block(text),))
+    assert article_sentences(article)[-1].when is None  # the list may have ended: no guess
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "O ministro falou. • Uma nova publicação foi feita. ● Caio Dib fundou o projeto.",
+            ["O ministro falou.", "• Uma nova publicação foi feita.", "● Caio Dib fundou o projeto."],
+        ),
+        (
+            "Os números caíram. >> Leia ao final desta reportagem as versões de Lula.",
+            ["Os números caíram.", ">> Leia ao final desta reportagem as versões de Lula."],
+        ),
+        (
+            "Ele falou. (...) As empresas estrangeiras pagaram.",
+            ["Ele falou.", "(...) As empresas estrangeiras pagaram."],
+        ),
+        (
+            "“ Dados do Depen mostram queda. “ Eu já estava planejando parar em maio.",
+            ["“ Dados do Depen mostram queda.", "“ Eu já estava planejando parar em maio."],
+        ),
+        (
+            "Foi o que ele disse. – Jacqueline Muniz respondeu depois.",
+            ["Foi o que ele disse.", "– Jacqueline Muniz respondeu depois."],
+        ),
+    ],
+)
+def test_a_bullet_or_a_detached_opener_after_a_sentence_end_starts_a_sentence(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected
+
+
+def test_text_without_capitals_splits_at_terminators() -> None:
+    text = "o presidente chegou ontem. ele disse que o sr. silva vai falar? sim! a reunião dura 2 h. depois todos saem."
+    assert split_sentences(text) == [
+        "o presidente chegou ontem.",
+        "ele disse que o sr. silva vai falar?",
+        "sim!",
+        "a reunião dura 2 h.",
+        "depois todos saem.",
+    ]
+
+
+def test_a_lowercase_word_after_a_period_in_ordinary_text_does_not_split() -> None:
+    # A text with capitals elsewhere writes its sentence starts with one: this period is not an end.
+    assert split_sentences("Ele chegou e parou. ele disse que vai falar.") == [
+        "Ele chegou e parou. ele disse que vai falar."
+    ]
+
+
+# --- over-long sentences ----------------------------------------------------------------------
+
+
+def test_a_long_quotation_with_attribution_splits_at_its_sentence_ends() -> None:
+    quote = " ".join(f"Esta é a frase número {i} da longa declaração do ministro sobre o orçamento." for i in range(8))
+    text = f"“{quote}”, disse o ministro. Depois saiu."
     sentences = split_sentences(text)
-    assert " ".join(sentences) == " ".join(text.split())
-    assert all(s and s == s.strip() and "  " not in s for s in sentences)
+    assert all(len(s) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert sentences[-1] == "Depois saiu."
+    assert sentences[-2].endswith("”, disse o ministro.")
+    assert sentences[0].startswith("“Esta é a frase número 0") and sentences[0].endswith("orçamento.")
+    assert " ".join(sentences) == text
+
+
+def test_a_long_sentence_splits_at_a_semicolon_before_a_comma() -> None:
+    first = "O governo anunciou medidas para o setor elétrico, para o setor de transportes e para a saúde pública"
+    second = "a oposição, que votou contra todas elas, prometeu recorrer ao Supremo Tribunal Federal em Brasília"
+    text = f"{first} em todo o país, com prazos definidos; {second} e aos tribunais regionais, com pedidos de liminar."
+    text = text.replace("todo o país", "todo o país " + "e nas capitais " * 12)
+    assert len(text) > MAX_SENTENCE_CHARS
+    pieces = split_sentences(text)
+    assert len(pieces) == 2 and pieces[0].endswith("com prazos definidos;")
+
+
+def test_a_long_sentence_without_stronger_boundaries_splits_at_commas_outside_brackets() -> None:
+    clause = "o relator leu o voto, que tratou das provas e dos depoimentos"
+    text = "Na sessão, " + ", ".join([clause] * 8) + " (com muitas citações, datas, nomes e lugares), e saiu."
+    pieces = split_sentences(text)
+    assert len(pieces) >= 2
+    assert all(len(p) <= MAX_SENTENCE_CHARS for p in pieces)
+    assert all(len(p) >= 40 for p in pieces)
+    assert not any(p.startswith(("datas", "nomes", "lugares")) for p in pieces)  # not inside the brackets
+    assert " ".join(pieces) == text
+
+
+def test_a_long_run_without_any_boundary_stays_whole() -> None:
+    text = "palavra " * 80 + "fim."
+    assert split_sentences(text) == [" ".join(text.split())]
 
 
 def test_seed_lavrov_sentences() -> None:

@@ -6,11 +6,14 @@ The pipeline for one question, one private module per stage:
 2. expand it (``_expand``): an offline translation into the corpus language
    (:mod:`bot.translate`), the aliases of names it mentions (``config/aliases.yaml``), and
    corrections of misspelt words against the index vocabulary (rapidfuzz);
-3. retrieve candidates from the index and rerank them (``_rank``): how much of the question
-   each sentence covers, the retrieval score, and whether the sentence carries the kind of
-   answer asked for (a date for "when", a number for "how many", ...);
-4. decide whether the best one answers (``_confidence``);
-5. fold duplicate sentences (wire copy) into one answer with all sources and attach the
+3. retrieve candidates from the index and rank them (``_rank``) by a fitted model over their
+   features (``_features``): how much of the question each sentence covers by itself and through
+   its context, what it adds beyond the question, the retrieval score, whether it carries the
+   kind of answer asked for (a date for "when", a number for "how many", ...);
+4. re-order the leading candidates by the combined model when the sentence encoder gives their
+   cosine with the question (``_semantic``, within ``answers.semantic_budget_ms``);
+5. decide whether the best ones answer (``_confidence``, a fitted model);
+6. fold duplicate sentences (wire copy) into one answer with all sources and attach the
    neighbouring sentences (``_assemble``).
 
 :class:`Answerer` only composes the stages over a :class:`~bot.answering._corpus.Corpus` (the
@@ -26,14 +29,16 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from bot.answering import _assemble
-from bot.answering._confidence import is_confident
+from bot.answering._confidence import assess, is_confident
 from bot.answering._corpus import Corpus
 from bot.answering._expand import Expander
 from bot.answering._extract import Direct, extract
-from bot.answering._rank import Scored, rank
+from bot.answering._rank import Scored, rank, rerank_semantic
 from bot.answering._results import Answer, Result
+from bot.answering._semantic import SemanticScorer
 from bot.config import Settings, load_settings
 from bot.ingest import RefreshReport
+from bot.models import LinearModel
 from bot.questions import Question
 from bot.questions import analyse as analyse_question
 from bot.records import ArticleInfo, Sentence
@@ -41,17 +46,22 @@ from bot.translate import translator
 
 __all__ = ["Answer", "Answerer", "Corpus", "Direct", "RefreshReport", "Result"]
 
+#: The leading candidates offered to the sentence encoder (best first, while the budget lasts).
+SEMANTIC_CANDIDATES = 20
+
 
 class Answerer:
     """Answers questions from one corpus folder through its on-disk index."""
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, rank_model: LinearModel | None = None) -> None:
         self._corpus = corpus
+        self._rank_model = rank_model  # None: the shipped lexical ranking model
         self._settings = corpus.settings
         self._translator = translator(self._settings.answers.translate)
         if self._translator.available:
             threading.Thread(target=self._translator.warm_up, name="translator-warm-up", daemon=True).start()
         self._expander = Expander(corpus, self._translator, self._settings.aliases)
+        corpus.semantic.start_warm_up()  # the sentence encoder loads while the index opens
 
     # -- construction ----------------------------------------------------------------------
 
@@ -115,6 +125,11 @@ class Answerer:
         return len(self._corpus.catalog.entries)
 
     @property
+    def semantic(self) -> SemanticScorer:
+        """Sentence vectors and the encoder: cosines, background and foreground embedding."""
+        return self._corpus.semantic
+
+    @property
     def corpus_lang(self) -> str:
         """The language most articles are written in."""
         return self._corpus.lang
@@ -157,10 +172,7 @@ class Answerer:
         q = analyse_question(question)
         limit = limit or self._settings.answers.max_quotes
         translated = self._expander.translation(q)
-        scored = self._candidates(q, translated, self._settings.answers.candidates)
-        if exclude:
-            skip = {" ".join(text.lower().split()) for text in exclude}
-            scored = [item for item in scored if " ".join(item.hit.sentence.text.lower().split()) not in skip]
+        scored = self._ranked(q, translated, self._settings.answers.candidates, exclude)
         answers = _assemble.answers(self._corpus, scored, limit, self._is_confident)
         suggestions: tuple[str, ...] = ()
         direct = None
@@ -178,22 +190,38 @@ class Answerer:
             raise ValueError("the search terms are empty")
         self._corpus.follow_disk()
         q = analyse_question(" ".join(terms.split()))
-        scored = self._candidates(q, self._expander.translation(q), max(self._settings.answers.candidates, limit * 4))
+        scored = self._ranked(q, self._expander.translation(q), max(self._settings.answers.candidates, limit * 4))
         return _assemble.answers(self._corpus, scored, limit, self._is_confident)
 
     def _is_confident(self, item: Scored) -> bool:
         return is_confident(item, self._settings.answers.min_confidence)
+
+    def _ranked(self, q: Question, translated: str | None, count: int, exclude: Collection[str] = ()) -> list[Scored]:
+        """Candidates ranked lexically, re-ordered with the encoder's cosines, the best assessed.
+
+        Sentences in ``exclude`` (quotes already given) are left out before any of it.
+        """
+        scored = self._candidates(q, translated, count)
+        if exclude:
+            skip = {" ".join(text.lower().split()) for text in exclude}
+            scored = [item for item in scored if " ".join(item.hit.sentence.text.lower().split()) not in skip]
+        semantic = self._corpus.semantic
+        if scored and semantic.available:
+            lead = [item.hit for item in scored[:SEMANTIC_CANDIDATES]]
+            scored = rerank_semantic(scored, semantic.cosines(q.text, lead))
+        assess(scored)
+        return scored
 
     def _candidates(self, q: Question, translated: str | None, count: int) -> list[Scored]:
         """Ranked candidates for a question, in the corpus language and, when some articles are
         written in the question's own language, in that language too (each sentence is scored
         against the wording of its own language; the best score of a sentence wins)."""
         corpus = self._corpus
-        scored = rank(corpus, q, self._expander.concepts(q, translated), count, translated or q.text)
+        scored = rank(corpus, q, self._expander.concepts(q, translated), count, translated or q.text, self._rank_model)
         if not translated or not corpus.langs.get(q.lang):
             return scored
         best: dict[tuple[str, int], Scored] = {}
-        own = rank(corpus, q, self._expander.concepts(q, None), count, q.text)
+        own = rank(corpus, q, self._expander.concepts(q, None), count, q.text, self._rank_model)
         for item in (*scored, *(i for i in own if corpus.lang_of(i.hit.sentence.article_id) == q.lang)):
             key = (item.hit.sentence.article_id, item.hit.sentence.position)
             if key not in best or item.score > best[key].score:

@@ -17,6 +17,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from bot.answering._semantic import SemanticScorer
 from bot.answering._terms import terms
 from bot.catalog import Catalog, CatalogStore
 from bot.config import Settings
@@ -46,6 +47,7 @@ class Corpus:
         self._derived: dict[str, Any] = {}
         self.last_report: RefreshReport | None = None
         self._derive()
+        self.semantic = SemanticScorer(self)  # sentence vectors beside the index; follow refreshes
 
     @classmethod
     def open(cls, settings: Settings) -> Corpus:
@@ -104,6 +106,7 @@ class Corpus:
             if report.changed_anything or self.last_report is None:
                 self._derive()
             self.last_report = report
+            self.semantic.corpus_changed(report)
             return report
 
     def follow_disk(self) -> None:
@@ -124,8 +127,9 @@ class Corpus:
         catalog = self._store.follow(self.catalog)
         if catalog is not None:
             self.index.reload()
-            self.catalog = catalog
+            self.catalog, old = catalog, self.catalog
             self._derive()
+            self.semantic.catalog_replaced(old, catalog)
             log.info("picked up the index another process updated (%d articles)", len(catalog.entries))
 
     def _derive(self) -> None:

@@ -1,97 +1,158 @@
-"""Lexical ranking: candidates from the index, reranked by what of the question they carry.
+"""Ranking: candidates from the index, ordered by a fitted model over their features.
 
-A candidate's score combines how much of the question it covers (rarer words count more,
-inflections and misspellings match, the article's title and the previous sentence count half),
-its BM25 score, the question's phrasing it shares, and whether it carries the kind of answer
-asked for (:mod:`bot.answer_types`).
+Retrieval is BM25 over the question's concepts; the sentence after each of the strongest hits
+is added when the index did not return it (an answer in a pronoun sentence, "Ele disse...",
+shares few words with the question). Every candidate's features (:mod:`._features`) are scored
+by the lexical ranking model of ``bot/models/answering.json``; :func:`rerank_semantic` then
+re-orders the leading candidates that have a cosine with the combined model.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
 
-from bot.answer_types import TYPED_ANSWERS, fits
+from bot import models
 from bot.answering._confidence import article_support
 from bot.answering._corpus import Corpus
 from bot.answering._expand import Concept
-from bot.answering._terms import PREFIX, prefix, sentence_terms, shared_share, word_pairs
-from bot.index import Hit, WeightedTerm, analyse
+from bot.answering._features import Asked, Scored, asked, candidate_features, finish
+from bot.index import Hit, WeightedTerm
 from bot.questions import Question
 from bot.records import Sentence
 
-#: How much the question's phrasing (word pairs) found in a sentence adds to its rank.
-_PHRASE_WEIGHT = 0.3
+__all__ = ["Scored", "rank", "rerank_semantic", "speaks_of"]
+
+#: The strongest hits whose next sentence is added as a candidate when retrieval missed it.
+CONTINUED = 3
+#: The fewest leading candidates with a cosine that the combined model re-orders (it was fitted on
+#: prefixes of eight; over two or three its z-scores mean little and the newsroom set fell in CV).
+MIN_RERANKED = 4
+#: The models file that ranking and confidence read.
+MODELS = "answering"
 
 
-@dataclass(slots=True)
-class Scored:
-    """A candidate sentence with what ranking and confidence found out about it."""
+def rank(
+    corpus: Corpus, q: Question, concepts: list[Concept], candidates: int, phrasing: str,
+    model: models.LinearModel | None = None,
+) -> list[Scored]:
+    """Candidates from the index, best first; ``phrasing`` is the question in the corpus language.
 
-    hit: Hit
-    coverage: float
-    score: float
-    timely: bool = True  # consistent with every date the question names
-    tokens: frozenset[str] = frozenset()
-    support: float = 0.0  # how much of the question its article speaks of
-
-
-def rank(corpus: Corpus, q: Question, concepts: list[Concept], candidates: int, phrasing: str) -> list[Scored]:
-    """Candidates from the index, reranked; ``phrasing`` is the question in the corpus language."""
+    ``model`` replaces the shipped lexical ranking model (the training harness ranks with its own).
+    """
     if not concepts:
         return []
     query = [WeightedTerm(w, c.idf) for c in concepts for w in c.words]
     hits = corpus.index.search(query, candidates)
     if not hits:
         return []
+    a = asked(corpus, q, concepts, phrasing)
     top_bm25 = hits[0].score or 1.0
-    fit_weight = 0.35 if q.asks in TYPED_ANSWERS else 0.2
-    time_weight = max(c.idf for c in concepts) if q.times else 0.0
-    total_idf = sum(c.idf for c in concepts) + time_weight * len(q.times)
-    prefixes = [{prefix(t) for t in c.terms if len(t) >= PREFIX} for c in concepts]
-    scored = []
-    for hit in hits:
-        s = hit.sentence
-        tokens = sentence_terms(s.text, corpus.lang_of(s.article_id))
-        token_prefixes = {prefix(t) for t in tokens if len(t) >= PREFIX}
-        title = corpus.title_terms(s.article_id)
-        before: set[str] | None = None
-        covered = 0.0
-        for c, wanted in zip(concepts, prefixes, strict=True):
-            if c.terms & tokens:
-                covered += 0.85 * c.idf if c.fuzzy else c.idf
-            elif wanted & token_prefixes:
-                covered += 0.8 * c.idf  # same word, another inflection the stemmer missed
-            elif c.terms & title:
-                covered += 0.5 * c.idf  # the article's title says it
-            else:
-                if before is None:  # the sentence before, analysed once and only when needed
-                    before = sentence_terms(hit.before, corpus.lang_of(s.article_id)) if hit.before else set()
-                if c.terms & before:
-                    covered += 0.5 * c.idf  # the sentence before says it ("Ele disse...")
-        timely = all(speaks_of(corpus, s, t, False, q.future) for t in q.times) and all(
-            speaks_of(corpus, s, t, True, q.future) for t in q.days
-        )
-        if timely:
-            covered += time_weight * len(q.times)
-        scored.append(Scored(hit, covered / total_idf, 0.0, timely, frozenset(tokens)))
+    scored = [candidate_features(corpus, a, hit, top_bm25, timely(corpus, q, hit.sentence)) for hit in hits]
     support = article_support(corpus, concepts, scored)
-    pairs = word_pairs(phrasing)
-    asked = {*analyse(q.text, None), *analyse(phrasing, None), *(w for c in concepts for w in c.words)}
-    for item in scored:
-        s = item.hit.sentence
-        item.support = support[s.article_id]
-        if s.kind == "byline":
-            item.coverage = max(item.coverage, item.support)  # a byline speaks for its whole article
-        item.score = (
-            0.6 * item.coverage + 0.25 * (item.hit.score / top_bm25) + fit_weight * fits(q, s, asked)
-            + _PHRASE_WEIGHT * shared_share(pairs, word_pairs(s.text))
-        )
-        if len(s.text.split()) < 6:
-            item.score -= 0.05
-        if s.kind in ("headline", "standfirst", "caption"):
-            item.score -= 0.03
+    finish(scored, support)
+    model = model or models.load(MODELS)["rank_lexical"]
+    _score(scored, a, model)
     scored.sort(key=lambda x: x.score, reverse=True)
+    added = continuations(corpus, a, scored[:CONTINUED], {(i.hit.sentence.article_id, i.hit.sentence.position)
+                                                          for i in scored}, top_bm25)
+    if added:
+        finish(added, support)
+        _score(added, a, model)
+        scored = sorted([*scored, *added], key=lambda x: x.score, reverse=True)
+        best = max(i.coverage for i in scored)
+        for item in scored:
+            item.features["coverage_gap"] = item.coverage - best
+    for item in scored:
+        item.features.update(a.features)
     return scored
+
+
+def _score(items: Sequence[Scored], a: Asked, model: models.LinearModel) -> None:
+    for item in items:
+        item.score = model.logit({**a.features, **item.features})
+
+
+def continuations(
+    corpus: Corpus, a: Asked, strongest: Sequence[Scored], have: set[tuple[str, int]], top_bm25: float
+) -> list[Scored]:
+    """The sentence after each of the strongest candidates, when it is not a candidate already."""
+    added = []
+    for item in strongest:
+        s = item.hit.sentence
+        key = (s.article_id, s.position + 1)
+        if key in have:
+            continue
+        following = corpus.index.sentences(s.article_id, s.position + 1, s.position + 1)
+        if not following:
+            continue
+        have.add(key)
+        hit = Hit(following[0], 0.0, s.text)
+        added.append(candidate_features(corpus, a, hit, top_bm25, timely(corpus, a.q, hit.sentence), True))
+    return added
+
+
+def rerank_semantic(
+    scored: list[Scored], cosines: Sequence[float | None], model: models.LinearModel | None = None
+) -> list[Scored]:
+    """Re-order the leading candidates that have a cosine with the question by the combined model.
+
+    ``cosines[i]`` belongs to ``scored[i]``. Only the unbroken prefix with cosines is re-ordered
+    (a candidate without one cannot be compared with those that have one); the rest keep their
+    lexical order after it.
+    """
+    for item, cosine in zip(scored, cosines, strict=False):
+        item.cosine = cosine
+    prefix = 0
+    while prefix < len(scored) and scored[prefix].cosine is not None:
+        prefix += 1
+    if prefix == 0:
+        return scored
+    head = scored[:prefix]
+    add_cosine_features(head)
+    if prefix < MIN_RERANKED:
+        return scored  # too few to compare: the lexical order stands (and the lexical confidence decides)
+    model = model or models.load(MODELS)["rank_semantic"]
+    add_lexical_features(head)
+    for item in head:
+        item.score = model.logit(item.features)
+    head.sort(key=lambda x: x.score, reverse=True)
+    return [*head, *scored[prefix:]]
+
+
+def add_cosine_features(items: Sequence[Scored]) -> None:
+    """The cosine features of candidates that all have a cosine: its value, its gap to the best, and
+    its z-score among them (the cosine's scale varies with the question; its order within it less)."""
+    values = [i.cosine for i in items if i.cosine is not None]
+    if not values:
+        return
+    best = max(values)
+    mean, spread = _spread(values)
+    for item in items:
+        if item.cosine is not None:
+            item.features["cosine"] = item.cosine
+            item.features["cosine_gap"] = item.cosine - best
+            item.features["cosine_z"] = (item.cosine - mean) / spread
+
+
+def add_lexical_features(items: Sequence[Scored]) -> None:
+    """The lexical score of each candidate and its z-score among ``items`` (what the combined model reads)."""
+    mean, spread = _spread([i.score for i in items])
+    for item in items:
+        item.features["lexical"] = item.score
+        item.features["lexical_z"] = (item.score - mean) / spread
+
+
+def _spread(values: Sequence[float]) -> tuple[float, float]:
+    mean = sum(values) / len(values)
+    spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    return mean, spread if spread > 1e-6 else 1.0
+
+
+def timely(corpus: Corpus, q: Question, s: Sentence) -> bool:
+    """Whether a sentence fits every date the question names (absolute, and relative to today)."""
+    return all(speaks_of(corpus, s, t, False, q.future) for t in q.times) and all(
+        speaks_of(corpus, s, t, True, q.future) for t in q.days
+    )
 
 
 def speaks_of(corpus: Corpus, s: Sentence, time: str, undated: bool, future: bool) -> bool:

@@ -61,7 +61,9 @@ def load_answerer(settings: Settings) -> Answerer:
     """The default answerer: the on-disk index of ``settings.corpus`` (built or updated as needed)."""
     from bot.answering import Answerer
 
-    return Answerer.from_settings(settings)
+    answerer = Answerer.from_settings(settings)
+    answerer.semantic.start_background()  # sentence vectors ahead of questions; yields to them
+    return answerer
 
 
 class UserFacingError(app_commands.AppCommandError):

@@ -13,7 +13,7 @@ import logging
 
 import psycopg
 
-from bot.catalog import Catalog, Entry
+from bot.catalog import CATALOG_VERSION, Catalog, Entry
 from bot.index._postgres import PostgresIndex
 from bot.records import ArticleInfo, Skipped
 
@@ -37,10 +37,17 @@ class PostgresCatalogStore:
     # -- reading ---------------------------------------------------------------------------
 
     def load(self) -> Catalog | None:
-        """The whole catalog as last committed; None when the corpus has no article rows."""
+        """The whole catalog as last committed; None when the corpus has no article rows, or was indexed by
+        another version of the pipeline (its sentences must then be read again)."""
         catalog, generation = self._read_all()
         self._generation = generation
+        if self._index.reading(self._version_on) != CATALOG_VERSION:
+            return None
         return catalog if catalog.entries else None
+
+    def _version_on(self, conn: psycopg.Connection) -> int:
+        row = conn.execute("SELECT catalog_version FROM corpora WHERE id = %s", (self._index.corpus_id,)).fetchone()
+        return row[0] if row else 0
 
     def _read_all(self) -> tuple[Catalog, int]:
         return self._index.reading(self._read_all_on)
@@ -130,6 +137,7 @@ class PostgresCatalogStore:
         corpus_id = self._index.corpus_id
 
         def work(conn: psycopg.Connection, generation: int) -> None:
+            conn.execute("UPDATE corpora SET catalog_version = %s WHERE id = %s", (CATALOG_VERSION, corpus_id))
             conn.execute("DELETE FROM articles WHERE corpus_id = %s AND id = ANY(%s)", (corpus_id, changed))
             conn.execute("DELETE FROM skipped_files WHERE corpus_id = %s AND id = ANY(%s)",
                          (corpus_id, changed_skips))

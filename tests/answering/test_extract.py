@@ -82,18 +82,22 @@ def test_unsure_answers_get_no_direct_line(seed_answerer: Answerer) -> None:
     assert not result.confident and result.direct is None and result.to_json()["direct"] is None
 
 
+SHOIGU_TITLES = ("secretário do Conselho de Segurança da Rússia", "autoridade de alto escalão de segurança russo")
+
+
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("Quem é Sergei Shoigu?", "secretário do Conselho de Segurança da Rússia"),
-        ("Who is Sergei Shoigu?", "secretário do Conselho de Segurança da Rússia"),
-        ("Quem é John Kirby?", "porta-voz do Conselho de Segurança Nacional da Casa Branca"),
+        ("Quem é Sergei Shoigu?", SHOIGU_TITLES),
+        ("Who is Sergei Shoigu?", SHOIGU_TITLES),
+        ("Quem é John Kirby?", ("porta-voz do Conselho de Segurança Nacional da Casa Branca",)),
     ],
 )
 def test_who_is_a_name_gives_the_title_not_another_name(seed_answerer: Answerer, question: str,
-                                                         expected: str) -> None:
+                                                         expected: tuple[str, ...]) -> None:
     result = seed_answerer.ask(question)
-    assert result.direct is not None and (result.direct.kind, result.direct.text) == ("role", expected)
+    assert result.direct is not None and result.direct.kind == "role"
+    assert result.direct.text in expected and result.direct.text in result.answers[0].text
 
 
 def test_who_is_a_name_written_otherwise_in_the_quote() -> None:

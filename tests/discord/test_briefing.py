@@ -71,7 +71,7 @@ def lines(request: Request) -> list[str]:
         ("When did Shoigu visit North Korea?", "📅 **julho do ano passado — undated article**"),
         ("Quando Shoigu visitou a Coreia do Norte?", "📅 **julho do ano passado — notícia sem data**"),
         ("Who did Kim Jong Un meet?", "👤 **Sergei Shoigu**"),
-        ("Quem é Sergei Shoigu?", "💼 **secretário do Conselho de Segurança da Rússia**"),
+        ("Quem é John Kirby?", "💼 **porta-voz do Conselho de Segurança Nacional da Casa Branca**"),
         ("Where did Lavrov arrive?", "📍 **Coreia do Norte**"),
         ("How many containers did North Korea send to Russia?", "🔢 **1.000 contêineres**"),
         ("How long did Lavrov's visit last?", "⏱️ **dois dias**"),

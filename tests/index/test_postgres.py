@@ -231,6 +231,21 @@ def test_catalog_rows_commit_with_the_sentences_and_follow_row_by_row(pg: Postgr
     assert touched == [("a.txt",), ("bad.txt",), ("a.txt",), ("b.txt",), ("bad.txt",)]
 
 
+def test_a_catalog_of_another_pipeline_version_is_not_trusted(pg: PostgresIndex, pg_dsn: str, monkeypatch) -> None:
+    import bot.index._pgcatalog
+
+    store = catalog_store(pg, Path("unused"), "unused")
+    saved = Catalog("test", {"a.txt": entry("a.txt", "Lavrov")}, {})
+    with store.transaction():
+        pg.replace_article("a.txt", "pt", sentences("a.txt", LAVROV))
+        pg.commit()
+        store.save(saved, Catalog("test"), wait=True)
+    assert PostgresIndex(pg_dsn, "test").catalog_store().load() == saved
+    # New splitting or dating rules bump CATALOG_VERSION: the rows were made by the old ones.
+    monkeypatch.setattr(bot.index._pgcatalog, "CATALOG_VERSION", bot.index._pgcatalog.CATALOG_VERSION + 1)
+    assert PostgresIndex(pg_dsn, "test").catalog_store().load() is None
+
+
 def test_readers_survive_the_server_dropping_their_connections(pg: PostgresIndex, pg_dsn: str) -> None:
     fill(pg)
     reader_index = PostgresIndex(pg_dsn, "test")

@@ -1,29 +1,18 @@
-"""Sentence splitting for Portuguese and English news, and Article -> Sentence records.
+"""Where sentences end: candidate ends and the rules that keep or drop each one.
 
-The splitter normalises whitespace, finds candidate sentence ends with one compiled regex
-(terminators ``. ! ? …`` plus any closing quotes/brackets, followed by a space) and keeps or
-drops each candidate with a small decision function: abbreviations, initials, numbers, quotes
-followed by an attribution, ellipses, bylines. Splits happen only at spaces, so joining the
-sentences with single spaces gives back the whitespace-normalised input exactly.
-
-Speed: the 3,600-article news set (24 MB of body text, ~180k sentences) splits at about 200k
-sentences/s on one core (100k+ on a loaded machine). pysbd 0.3.4 (which has no Portuguese rules;
-its English ones were used) managed about 2.4k sentences/s on the same text, some 80x slower,
-which is why it is not used.
+One compiled regex finds candidate ends (terminators ``. ! ? …`` plus any closing quotes/brackets,
+followed by a space); :func:`_decide` keeps or drops each with a few rules: abbreviations,
+initials, numbers, quotes followed by an attribution, ellipses, bylines, bullets ("– 12 de julho
+de 2000: ...", "• Item") and caseless text (no capital anywhere: a lowercase word may open a
+sentence).
 """
 
 from __future__ import annotations
 
 import bisect
-import logging
 import re
-from collections.abc import Iterator
 
-from bot.dates import article_anchor, main_date, sentence_dates
 from bot.language import STOPWORDS, fold
-from bot.records import Article, Sentence
-
-log = logging.getLogger(__name__)
 
 # A sentence-end candidate: a run of terminators, then closing quotes/brackets, then a space.
 # The terminators are a group so the decision function can tell "." from "?" or "...".
@@ -82,6 +71,7 @@ _OPENER_WORDS = (
     | _names(
         """
         portanto alem entretanto todavia primeiro segundo depois hoje ontem agora existem existe novamente
+        apesar conforme diante questionado questionada procurado procurada perguntado perguntada
         however meanwhile first today yesterday now still yet thus therefore
         """
     )
@@ -169,14 +159,24 @@ def _attribution_follows(text: str, close: int) -> bool:
     return False
 
 
-def _next_start(text: str, pos: int) -> tuple[str, int]:
-    """Classify the word starting at ``pos``: ("upper"|"lower"|"digit"|"none", index of its first alnum)."""
+# A list bullet or a detached opener before the first word of a sentence, then a space: "– 12 de
+# julho de 2000: ...", "• Uma nova publicação", "+ Headline", ">> Leia abaixo", "(...) As empresas",
+# "“ Somos"; or a "+" glued to its word ("+++Lula diz ...").
+_LEAD_RE = re.compile(r"(?:[–—•●▪►◦‣·§©*+-]{1,3}|>{1,3}|\(\.\.\.\)|\[\.\.\.\]|[\"“«'‘(\[]) |\+{1,3}(?=\w)")
+
+
+def _next_start(text: str, pos: int, lead: bool = True) -> tuple[str, int]:
+    """Classify the word starting at ``pos``: ("upper"|"lower"|"digit"|"none", index of its first alnum).
+
+    With ``lead``, a bullet or detached opener and its space ("– ", "• ", "“ ") may come first.
+    """
     end = min(len(text), pos + 6)
     i = pos
     while i < end and text[i] in _OPENERS:
         i += 1
     if i >= len(text) or not text[i].isalnum():
-        return "none", i
+        bullet = _LEAD_RE.match(text, pos) if lead else None
+        return _next_start(text, bullet.end(), lead=False) if bullet else ("none", i)
     ch = text[i]
     if ch.isdigit():
         return "digit", i
@@ -243,22 +243,36 @@ def _dotted_word_splits(prev: str, nxt: str) -> bool:
     return _opens_sentence(nxt)  # U.S., p.ex., a.C., S.A.: an abbreviation
 
 
-def _decide(text: str, m: re.Match[str], spans: list[tuple[int, int]], opens: list[int]) -> bool:
-    """Whether the candidate ``m`` (terminators + closers, then a space) ends a sentence."""
+# Strength of a candidate sentence end: none, soft (a sentence end inside a quotation followed by its
+# attribution, kept joined unless the sentence grows too long), or a split.
+_NO, _SOFT, _SPLIT = 0, 1, 2
+
+
+def _decide(
+    text: str, m: re.Match[str], spans: list[tuple[int, int]], opens: list[int], caseless: bool = False
+) -> int:
+    """How strongly the candidate ``m`` (terminators + closers, then a space) ends a sentence.
+
+    ``caseless`` texts (no capital letter anywhere) split before lowercase words too.
+    """
     run, closers = m.group(1), m.group(2)
     kind, first = _next_start(text, m.end() + 1)
-    if kind in ("none", "lower"):
-        return False
+    if kind == "none" or (kind == "lower" and not caseless):
+        return _NO
+    quoted = False
     if spans:
         close = _enclosing_quote_end(spans, opens, m.start())
-        if close is not None and close >= m.end() and _attribution_follows(text, close):
-            return False
+        quoted = close is not None and close >= m.end() and _attribution_follows(text, close)
     if run in ("...", "…", "..") or (len(run) > 2 and set(run) == {"."}):
         # "(...)" and "[...]" mark an elision inside a quotation, not an end.
-        return m.start() == 0 or text[m.start() - 1] not in "([" or not closers
-    if run == "." and not closers:
-        return _period_splits(text, m.start(), kind, first)
-    return True
+        splits = m.start() == 0 or text[m.start() - 1] not in "([" or not closers
+    elif run == "." and not closers:
+        splits = _period_splits(text, m.start(), kind, first)
+    else:
+        splits = True
+    if not splits:
+        return _NO
+    return _SOFT if quoted else _SPLIT
 
 
 def _byline_end(text: str, start: int) -> int | None:
@@ -266,71 +280,11 @@ def _byline_end(text: str, start: int) -> int | None:
     if not text.startswith("(", start):
         return None
     close = text.find(")", start, start + _MAX_BYLINE_CHARS)
-    if close == -1 or text.find("(", start + 1, close) != -1:
-        return None
+    if close == -1 or text.find("(", start + 1, close) != -1 or not text[start + 1 : close].strip(". …"):
+        return None  # no parenthesis, a nested one, or an elision "(...)"
     after = close + 1
     if after + 1 >= len(text) or text[after] != " ":
         return None
     kind, first = _next_start(text, after + 1)
     # A dash after the parenthesis is a dateline, "(Reuters) - O líder ...": keep it attached.
     return after if kind == "upper" and first == after + 1 else None
-
-
-def _split_points(text: str) -> Iterator[int]:
-    """Indexes of the spaces at which ``text`` (whitespace-normalised) is split."""
-    spans = _quote_spans(text) if _QUOTE_RE.search(text) else []
-    opens = [s for s, _ in spans]
-    byline = _byline_end(text, 0)
-    if byline is not None:
-        yield byline
-    for m in _CANDIDATE_RE.finditer(text):
-        if _decide(text, m, spans, opens):
-            yield m.end()
-            byline = _byline_end(text, m.end() + 1)
-            if byline is not None:
-                yield byline
-
-
-def split_sentences(text: str, lang: str = "pt") -> list[str]:
-    """Split news text into sentences, each quoted exactly as written (whitespace normalised).
-
-    ``" ".join(split_sentences(t)) == " ".join(t.split())`` always holds: splits happen only at
-    spaces. ``lang`` is accepted for callers that know it; the rules cover Portuguese and English
-    at once (abbreviations of both, stop words of both as sentence openers).
-    """
-    normal = _normalise(text)
-    if not normal:
-        return []
-    sentences: list[str] = []
-    start = 0
-    for point in _split_points(normal):
-        if point > start:
-            sentences.append(normal[start:point])
-            start = point + 1
-    sentences.append(normal[start:])
-    return sentences
-
-
-def article_sentences(article: Article) -> list[Sentence]:
-    """Split every block of ``article`` into numbered :class:`Sentence` records with their dates.
-
-    Positions run 0.. across the whole article in block order; each sentence carries its block's
-    kind. Dates are resolved against the article date, pinned to a day when the text names it.
-    """
-    anchor = article_anchor(article.date, (b.text for b in article.blocks))
-    records: list[Sentence] = []
-    for block in article.blocks:
-        for text in split_sentences(block.text, article.lang):
-            mentions = sentence_dates(text, anchor, article.lang)
-            records.append(
-                Sentence(
-                    article_id=article.id,
-                    position=len(records),
-                    text=text,
-                    kind=block.kind,
-                    when=main_date(mentions),
-                    dates=tuple(dict.fromkeys(x.value for x in mentions)),
-                )
-            )
-    log.debug("%s: %d sentences", article.id, len(records))
-    return records
