@@ -23,6 +23,7 @@ from typing import Any, TextIO
 
 from bot import __version__
 from bot.config import ConfigError, Settings, load_settings
+from bot.dates import weekday_label
 from bot.gloss import LABEL as GLOSS_LABEL
 from bot.gloss import glosses_for
 from bot.index import IndexBusyError
@@ -109,6 +110,25 @@ def _parser() -> argparse.ArgumentParser:
     chat = command("chat", "an interactive chat in the terminal")
     chat.add_argument("--no-gloss", dest="gloss", action="store_false",
                       help="no English gloss under Portuguese quotes")
+    timeline = command(
+        "timeline", "the dated events the corpus reports about a person, place or event",
+        "The sentences about a topic across all articles, in the order of the events they report: the date "
+        "each speaks of (day, month or year), the sentence, its sources (wire copies merged). Undated "
+        "articles' events are listed apart, never given an invented date.",
+    )
+    timeline.add_argument("topic", nargs="+", help='what the timeline is about, e.g. "Coreia do Norte"')
+    timeline.add_argument("--since", metavar="DATE", help="only events on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)")
+    timeline.add_argument("--until", metavar="DATE", help="only events on or before DATE (YYYY, YYYY-MM or YYYY-MM-DD)")
+    timeline.add_argument("--json", action="store_true", help="print the timeline as one JSON object")
+    timeline.add_argument("-n", "--limit", type=int, metavar="N", help="events to show (default: all)")
+    who = command(
+        "who", "who someone is, according to the corpus: titles, spellings, dates, companions",
+        "A who-is card: the titles and descriptions the articles give the name (each with its source), "
+        "the spellings they use, the first and last dates of the articles naming it, how many do, and "
+        "the names it appears with most.",
+    )
+    who.add_argument("name", nargs="+", help='a name as the articles write it, e.g. "Shoigu" or "Sergei Shoigu"')
+    who.add_argument("--json", action="store_true", help="print the card as one JSON object")
     command("run", "start the Discord bot (token from DISCORD_TOKEN or DISCORD_TOKEN_FILE)")
     health = command(
         "health", "check that the index opens and, with --bot, that the bot is connected",
@@ -186,8 +206,14 @@ def format_result(result: Any, glosses: Mapping[str, str] | None = None) -> str:
     """A readable answer: the quotes, their English glosses (labelled), their sources and dates."""
     glosses = glosses or {}
     lines: list[str] = []
+    direct = result.direct
     if result.when_label:
         lines.append(f"When: {result.when_label}")
+    elif direct is not None and direct.kind == "date":
+        note = " (undated article: no date to resolve it against)" if direct.undated else ""
+        lines.append(f"When: {direct.text}{note}")
+    elif direct is not None:
+        lines.append(f"Answer: {direct.text}")
     confident = [a for a in result.answers if a.confident]
     if not confident:
         lines.append("The corpus does not answer this question.")
@@ -277,10 +303,87 @@ def _embed(answerer) -> int:  # Answerer -> exit code
     return 0
 
 
+def _cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.briefing import timeline
+
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    answerer = _answerer(settings)
+    try:
+        result = timeline(answerer.corpus, safe_text(" ".join(args.topic)), args.since, args.until)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    _emit(json.dumps(result.to_json(), ensure_ascii=False) if args.json else format_timeline(result, args.limit))
+    return 0
+
+
+def format_timeline(result: Any, limit: int | None = None) -> str:  # Timeline -> text for the terminal
+    """One event per entry, in date order: its date (with precision), the sentence, its sources."""
+    shown = result.entries[:limit] if limit else result.entries
+    span = f" from {result.since or '…'} to {result.until or '…'}" if result.since or result.until else ""
+    lines = [f"Timeline: {result.topic}{span} — {len(result.entries)} dated events"
+             + (f", {len(result.undated)} undated" if result.undated else "")]
+    if not result.entries and not result.undated:
+        lines.append("The corpus reports no dated event about this.")
+    for entry in shown:
+        lines.append(f"{weekday_label(entry.when, 'en')} ({entry.precision})")
+        lines.append(textwrap.fill(entry.text, width=_WIDTH, initial_indent="  “", subsequent_indent="   ") + "”")
+        lines.append(f"   — {_sources(entry.sources)}")
+    if limit and len(result.entries) > limit:
+        lines.append(f"… {len(result.entries) - limit} more (use -n to show more)")
+    if result.undated:
+        lines.append("Undated articles (what they say cannot be placed in time):")
+        for entry in result.undated:
+            lines.append(f"[{', '.join(entry.expressions)}]")
+            lines.append(textwrap.fill(entry.text, width=_WIDTH, initial_indent="  “", subsequent_indent="   ") + "”")
+            lines.append(f"   — {_sources(entry.sources)}")
+    return "\n".join(lines)
+
+
+def _cmd_who(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.briefing import who
+
+    answerer = _answerer(settings)
+    try:
+        card = who(answerer.corpus, safe_text(" ".join(args.name)))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    _emit(json.dumps(card.to_json(), ensure_ascii=False) if args.json else format_card(card))
+    return 0
+
+
+def format_card(card: Any) -> str:  # Card -> text for the terminal
+    """A who-is card: the name, what the articles say it is (with sources), spellings, dates, companions."""
+    if not card.found:
+        return f"The corpus does not mention {card.name}."
+    lines = [card.name]
+    for d in card.descriptions:
+        lines.append(f"  • {d.text} — {_sources((d.source,))}")
+    if len(card.spellings) > 1:
+        lines.append("  spelt: " + " / ".join(card.spellings))
+    dates = " to ".join(dict.fromkeys(filter(None, (card.first_seen, card.last_seen)))) or "undated articles only"
+    plural = "s" if card.articles != 1 else ""
+    more = "" if card.complete else "+"
+    lines.append(f"  in {card.articles}{more} article{plural} ({card.mentions}{more} sentences), {dates}")
+    if card.together:
+        lines.append("  appears with: " + ", ".join(card.together))
+    if card.others:
+        lines.append("  not to be confused with: " + ", ".join(card.others))
+    return "\n".join(lines)
+
+
+def _sources(infos: Sequence[Any]) -> str:
+    shown = [" · ".join(filter(None, (i.title[:70] if i.title else i.id, i.source, i.date))) for i in infos[:3]]
+    more = f" (+{len(infos) - 3} more)" if len(infos) > 3 else ""
+    return "; ".join(shown) + more
+
+
 def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.briefing import FollowUps
     from bot.watch import CorpusWatcher
 
     answerer = _answerer(settings)
+    followups = FollowUps(answerer)
     print(f"briefing-bot: {answerer.article_count} articles, {answerer.sentence_count} sentences. "
           "Ask a question (Ctrl-D to quit).")
     watcher = CorpusWatcher(answerer, settings.corpus, settings.watch, ignore=(settings.index_dir,))
@@ -289,7 +392,9 @@ def _cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     try:
         for question in _chat_lines(settings):
             if question.strip():
-                result = answerer.ask(question)
+                understood, result = followups.ask("chat", question)
+                if understood.is_followup:
+                    _emit(f"Understood as: {understood.question}")
                 _emit(format_result(result, _glosses(answerer, result, settings, args.gloss)))
     finally:
         watcher.stop()
@@ -338,7 +443,10 @@ def _cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if healthy else 1
 
 
-_COMMANDS = {"ask": _cmd_ask, "index": _cmd_index, "chat": _cmd_chat, "run": _cmd_run, "health": _cmd_health}
+_COMMANDS = {
+    "ask": _cmd_ask, "index": _cmd_index, "timeline": _cmd_timeline, "who": _cmd_who, "chat": _cmd_chat,
+    "run": _cmd_run, "health": _cmd_health,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

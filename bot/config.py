@@ -97,6 +97,7 @@ class DiscordSettings:
     search_page_size: int = 5
     sources_page_size: int = 10
     heartbeat_seconds: float = 30.0
+    followup_minutes: float = 10.0  # how long a conversation's last question is leaned on by a follow-up (0: never)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +248,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     "watch": {"mode", "poll_seconds", "debounce_ms"},
     "discord": {
         "answer_channels", "admin_role", "admin_permission", "sync_guilds", "owner_ids", "max_quotes",
-        "gloss", "cooldown", "search_page_size", "sources_page_size", "heartbeat_seconds",
+        "gloss", "cooldown", "search_page_size", "sources_page_size", "heartbeat_seconds", "followup_minutes",
     },
     "discord.cooldown": {"rate", "per_seconds"},
     "postgres": {"dsn", "corpus", "read_only"},
@@ -485,6 +486,7 @@ def load_settings(config_dir: Path | str | None = None, corpus: Path | str | Non
             search_page_size=discord.integer("search_page_size", 5, 1, 10),
             sources_page_size=discord.integer("sources_page_size", 10, 1, 25),
             heartbeat_seconds=discord.number("heartbeat_seconds", 30.0, 1.0, 3600),
+            followup_minutes=discord.number("followup_minutes", 10.0, 0.0, 1440),
         ),
         aliases=_aliases(*_layered("aliases.yaml", folder, problems), problems),
         boilerplate=_boilerplate(*_layered("boilerplate.yaml", folder, problems), problems),

@@ -123,6 +123,26 @@ class Suggester:
             choices += questions  # whole questions about the name, after what matches the typed words
         return _unique(choices, limit)
 
+    def names(self, text: str, limit: int = 25, people_first: bool = False) -> list[str]:
+        """Names the corpus mentions that complete what was typed (most mentioned first; the people's
+        first with ``people_first``); the most mentioned names when nothing is typed."""
+        typed = " ".join(text.split())
+        found = self._complete(typed.split(" "))[1] if typed else self._names
+        if people_first:
+            found = [n for n in found if n.person] + [n for n in found if not n.person]
+        return _unique((n.text for n in found), limit)
+
+    def close_names(self, text: str, limit: int = 5) -> list[str]:
+        """Names the corpus mentions that are close to ``text`` (sharing its words, or spelt nearly alike),
+        closest first: what to offer when a name is not in the corpus."""
+        typed = default_process(fold(" ".join(text.split())))
+        if len(typed) < 3:
+            return []
+        close = process.extract(typed, [default_process(n.folded) for n in self._names], scorer=fuzz.token_set_ratio,
+                                score_cutoff=75, limit=limit * 4)
+        ranked = sorted(close, key=lambda c: (-round(c[1]), -self._names[c[2]].weight))
+        return _unique((self._names[i].text for _, _, i in ranked), limit)
+
     def template(self, name: _Name, lang: str, which: int | None = None) -> str:
         """A question about ``name`` in ``lang``: "Who is …?" for people, "What happened with …?" otherwise."""
         templates = TEMPLATES.get(lang, TEMPLATES["en"])

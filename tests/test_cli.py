@@ -243,3 +243,39 @@ def test_index_reports_its_stages_when_not_on_a_terminal(index_config: Path, cor
     for line in ("reading files: 2 to do", "reading files: 2/2 done in", "writing the index: done in",
                  "saving the catalog: done in"):
         assert line in err, err
+
+
+def test_timeline_and_who_commands(index_config: Path, corpus: Path, capsys) -> None:
+    code, out, _ = run(capsys, "--config", str(index_config), "timeline", "Coreia do Norte", "--corpus", str(corpus))
+    assert code == 0
+    assert out.index("September 2023") < out.index("Friday 13 October 2023") < out.index("Wednesday 18 October 2023")
+    assert "Undated articles" in out and "[no sábado]" in out
+    code, out, _ = run(capsys, "--config", str(index_config), "timeline", "North Korea", "--json",
+                       "--since", "2023-10-15", "--corpus", str(corpus))
+    assert code == 0 and [e["when"] for e in json.loads(out)["entries"]] == ["2023-10-17", "2023-10-18"]
+    code, out, _ = run(capsys, "--config", str(index_config), "who", "Shoigu", "--corpus", str(corpus))
+    assert code == 0 and out.startswith("Sergei Shoigu") and "secretário do Conselho de Segurança" in out
+    code, out, _ = run(capsys, "--config", str(index_config), "who", "Shoigu", "--json", "--corpus", str(corpus))
+    assert json.loads(out)["name"] == "Sergei Shoigu"
+
+
+def test_timeline_bad_date_is_a_usage_error(index_config: Path, corpus: Path, capsys) -> None:
+    code, _, err = run(capsys, "--config", str(index_config), "timeline", "Lavrov", "--since", "2023-13",
+                       "--corpus", str(corpus))
+    assert code == 2 and "not a date" in err and "Traceback" not in err
+
+
+def test_ask_prints_the_direct_answer_first(index_config: Path, corpus: Path, capsys) -> None:
+    code, out, _ = run(capsys, "--config", str(index_config), "ask", "--corpus", str(corpus),
+                       "How many containers of military equipment did North Korea send to Russia?")
+    assert code == 0 and out.splitlines()[0] == "Answer: 1.000 contêineres"
+    code, out, _ = run(capsys, "--config", str(index_config), "ask", "--corpus", str(corpus),
+                       "Quando Shoigu visitou Pyongyang?")
+    assert out.splitlines()[0] == "When: julho do ano passado (undated article: no date to resolve it against)"
+
+
+def test_chat_resolves_follow_ups(index_config: Path, corpus: Path) -> None:
+    questions = "When did Lavrov visit Pyongyang?\nand Shoigu?\n"
+    done = cli("--config", str(index_config), "chat", "--corpus", str(corpus), stdin=questions.encode())
+    assert done.returncode == 0, done.stderr
+    assert "Understood as: When did Shoigu visit Pyongyang?" in done.stdout.decode("utf-8")

@@ -92,6 +92,7 @@ def test_corpus_override_and_defaults(tmp_path: Path) -> None:
     assert settings.index_dir == tmp_path / ".index"
     assert settings.watch.mode == "watch"
     assert settings.discord.cooldown.rate == 3
+    assert settings.discord.followup_minutes == 10
 
 
 @pytest.mark.parametrize(
@@ -103,6 +104,8 @@ def test_corpus_override_and_defaults(tmp_path: Path) -> None:
         ("discord:\n  sync_guilds: [general]\n", "discord.sync_guilds must be a list of Discord ids"),
         ("discord:\n  answer_channels:\n    123: general\n", "discord.answer_channels.123 must map a guild id"),
         ("discord:\n  cooldown:\n    rate: 0\n", "discord.cooldown.rate must be an integer between 1 and 1000"),
+        ("discord:\n  followup_minutes: -1\n", "discord.followup_minutes must be a number between 0.0 and 1440"),
+        ("discord:\n  followup_minute: 5\n", "did you mean followup_minutes?"),
         ("token: abc\n", "token is not a known key"),
         ("index_backend: elastic\n", "index_backend must be one of embedded"),
         ("answers: [1, 2]\n", "answers must be a mapping"),

@@ -32,6 +32,7 @@ from bot.answering import _assemble
 from bot.answering._confidence import assess, is_confident
 from bot.answering._corpus import Corpus
 from bot.answering._expand import Expander
+from bot.answering._extract import Direct, extract
 from bot.answering._rank import Scored, rank, rerank_semantic
 from bot.answering._results import Answer, Result
 from bot.answering._semantic import SemanticScorer
@@ -43,7 +44,7 @@ from bot.questions import analyse as analyse_question
 from bot.records import ArticleInfo, Sentence
 from bot.translate import translator
 
-__all__ = ["Answer", "Answerer", "RefreshReport", "Result"]
+__all__ = ["Answer", "Answerer", "Corpus", "Direct", "RefreshReport", "Result"]
 
 #: The leading candidates offered to the sentence encoder (best first, while the budget lasts).
 SEMANTIC_CANDIDATES = 20
@@ -104,6 +105,11 @@ class Answerer:
         return self._corpus.refresh(progress, paths)
 
     @property
+    def corpus(self) -> Corpus:
+        """The index and catalog answers come from (what the briefing tools read too)."""
+        return self._corpus
+
+    @property
     def last_report(self) -> RefreshReport | None:
         """What the last refresh changed (None before the first)."""
         return self._corpus.last_report
@@ -154,8 +160,11 @@ class Answerer:
 
     # -- answering -------------------------------------------------------------------------
 
-    def ask(self, question: str, limit: int | None = None) -> Result:
-        """The sentences answering ``question``, best first. Raises ValueError on an empty question."""
+    def ask(self, question: str, limit: int | None = None, exclude: Collection[str] = ()) -> Result:
+        """The sentences answering ``question``, best first. Raises ValueError on an empty question.
+
+        ``exclude`` holds quotes already given (a "who else?" follow-up): they are not given again.
+        """
         if not question or not question.strip():
             raise ValueError("the question is empty")
         question = " ".join(question.split())
@@ -163,12 +172,17 @@ class Answerer:
         q = analyse_question(question)
         limit = limit or self._settings.answers.max_quotes
         translated = self._expander.translation(q)
-        scored = self._ranked(q, translated, self._settings.answers.candidates)
+        scored = self._ranked(q, translated, self._settings.answers.candidates, exclude)
         answers = _assemble.answers(self._corpus, scored, limit, self._is_confident)
         suggestions: tuple[str, ...] = ()
+        direct = None
         if not answers or not answers[0].confident:
             suggestions = _assemble.suggestions(self._corpus, q, scored, translated)
-        return Result(question, tuple(answers), suggestions, q.asks, q.lang, translated)
+        else:
+            best = answers[0]
+            phrasing = translated if translated and best.article.lang != q.lang else q.text
+            direct = extract(q, phrasing, best.text, best.when, best.article.lang, bool(best.article.date))
+        return Result(question, tuple(answers), suggestions, q.asks, q.lang, translated, direct)
 
     def search(self, terms: str, limit: int = 25) -> list[Answer]:
         """The best matching sentences for free-text terms, no confidence cut."""
@@ -182,9 +196,15 @@ class Answerer:
     def _is_confident(self, item: Scored) -> bool:
         return is_confident(item, self._settings.answers.min_confidence)
 
-    def _ranked(self, q: Question, translated: str | None, count: int) -> list[Scored]:
-        """Candidates ranked lexically, re-ordered with the encoder's cosines, the best assessed."""
+    def _ranked(self, q: Question, translated: str | None, count: int, exclude: Collection[str] = ()) -> list[Scored]:
+        """Candidates ranked lexically, re-ordered with the encoder's cosines, the best assessed.
+
+        Sentences in ``exclude`` (quotes already given) are left out before any of it.
+        """
         scored = self._candidates(q, translated, count)
+        if exclude:
+            skip = {" ".join(text.lower().split()) for text in exclude}
+            scored = [item for item in scored if " ".join(item.hit.sentence.text.lower().split()) not in skip]
         semantic = self._corpus.semantic
         if scored and semantic.available:
             lead = [item.hit for item in scored[:SEMANTIC_CANDIDATES]]

@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from bot.answering._extract import Direct
 from bot.dates import weekday_label
 from bot.records import ArticleInfo
 
@@ -49,6 +50,7 @@ class Result:
     asks: str
     lang: str
     translated: str | None = None
+    direct: Direct | None = None  # the short answer the top quote gives (a date, a name, a number...)
 
     @property
     def confident(self) -> bool:
@@ -57,10 +59,13 @@ class Result:
 
     @property
     def when_label(self) -> str | None:
-        """For a "when" question, the top answer's date spelt out ("Wednesday 18 October 2023")."""
-        if self.asks != "when" or not self.confident or not self.answers[0].when:
+        """For a "when" question, the date the top answer reports, spelt out ("Wednesday 18 October 2023").
+
+        None when the quote does not report the event asked about, or its article is undated.
+        """
+        if self.direct is None or self.direct.kind != "date" or not self.direct.value:
             return None
-        return weekday_label(self.answers[0].when, "pt" if self.lang == "pt" else "en")
+        return weekday_label(self.direct.value, "pt" if self.lang == "pt" else "en")
 
     def to_json(self) -> dict[str, Any]:
         """The result as the CLI's JSON contract."""
@@ -70,6 +75,7 @@ class Result:
             "lang": self.lang,
             "translated": self.translated,
             "when_label": self.when_label,
+            "direct": self.direct.to_json() if self.direct else None,
             "confident": self.confident,
             "answers": [a.to_json() for a in self.answers],
             "suggestions": list(self.suggestions),

@@ -49,7 +49,8 @@ NOTICE_SECONDS = 10.0
 discord.VoiceClient.warn_nacl = False
 discord.VoiceClient.warn_dave = False
 
-EXTENSIONS = ("bot.app.exts.ask", "bot.app.exts.browse", "bot.app.exts.admin", "bot.app.exts.meta")
+EXTENSIONS = ("bot.app.exts.ask", "bot.app.exts.browse", "bot.app.exts.briefing", "bot.app.exts.admin",
+              "bot.app.exts.meta")
 TREE_HASH_FILE = "command_tree.hash"
 _TYPING_EVERY = 8.0  # Discord shows "typing" for 10 s after each request
 
@@ -118,17 +119,20 @@ async def _defer(interaction: discord.Interaction) -> bool:
     return True
 
 
-async def send_followup(interaction: discord.Interaction, what: str, build: Callable[[bool], dict[str, Any]]) -> bool:
-    """Send a follow-up built by ``build(late)`` (keyword arguments of ``followup.send``), with retries."""
+async def send_followup(interaction: discord.Interaction, what: str,
+                        build: Callable[[bool], dict[str, Any]]) -> discord.WebhookMessage | None:
+    """Send a follow-up built by ``build(late)`` (keyword arguments of ``followup.send``), with retries.
+
+    Returns the message sent (None when it could not be).
+    """
     delivery = bot_of(interaction).delivery
 
-    async def attempt(late: bool) -> bool:
-        await interaction.followup.send(allowed_mentions=NO_MENTIONS, wait=True, **build(late))
-        return True
+    async def attempt(late: bool) -> discord.WebhookMessage:
+        return await interaction.followup.send(allowed_mentions=NO_MENTIONS, wait=True, **build(late))
 
     sent = await delivery.send(what, attempt, deadline=delivery.policy.followup_deadline)
     interaction.extras.pop("thinking", None)
-    return bool(sent)
+    return sent
 
 
 @contextlib.asynccontextmanager

@@ -15,6 +15,7 @@ from typing import Any
 import discord
 
 from bot.app.buttons import DELETE_EMOJI, can_moderate, delete_reply, delete_view, refuse
+from bot.app.client import NO_MENTIONS, bot_of, send_followup
 from bot.app.formatting import BUTTON_LABEL_LIMIT, truncate
 from bot.app.strings import text
 
@@ -137,6 +138,25 @@ class JumpModal(discord.ui.Modal):
             )
             return
         await paginator.show(interaction, int(value) - 1)
+
+
+async def send_pages(interaction: discord.Interaction, what: str, pages: Sequence[discord.Embed], lang: str, *,
+                     timeout: float = 180.0) -> None:
+    """Send ``pages`` as a follow-up of ``interaction``: the first page, with page buttons when there are more."""
+    owner = interaction.user.id
+    if len(pages) == 1:
+        await send_followup(interaction, what, lambda late: {"embed": pages[0], "view": delete_view(owner, lang)})
+        return
+    view = Paginator(pages, owner_id=owner, lang=lang, timeout=timeout)
+
+    async def attempt(late: bool) -> bool:
+        view.message = await interaction.followup.send(embed=view.page, view=view, allowed_mentions=NO_MENTIONS,
+                                                       wait=True)
+        return True
+
+    delivery = bot_of(interaction).delivery
+    await delivery.send(what, attempt, deadline=delivery.policy.followup_deadline)
+    interaction.extras.pop("thinking", None)
 
 
 def _label(value: str) -> str:

@@ -45,6 +45,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Enviada com atraso: o Discord estava falhando ao entregar esta resposta.",
     ),
     "untitled": ("(untitled)", "(sem título)"),
+    "undated_article": ("undated article", "notícia sem data"),
+    "understood_as": ("Understood as: {question}", "Entendi como: {question}"),
     "empty_question": (
         "Ask me a question about the news, e.g. `when did Lavrov visit Pyongyang?` — or use `/ask`.",
         "Faça uma pergunta sobre as notícias, por exemplo `quando Lavrov chegou à Coreia do Norte?` — "
@@ -112,6 +114,40 @@ STRINGS: dict[str, tuple[str, str]] = {
     "field.section": ("Section", "Seção"),
     "field.language": ("Language", "Idioma"),
     "field.id": ("ID", "ID"),
+    # --- /timeline, /who, follow-ups -----------------------------------------------------------------
+    "timeline_title": ("Timeline: {topic}", "Linha do tempo: {topic}"),
+    "timeline_undated_title": ("Timeline: {topic} — undated articles", "Linha do tempo: {topic} — notícias sem data"),
+    "timeline_undated_note": (
+        "These articles carry no date: what they say is not placed in time, only its time words are shown.",
+        "Estas notícias não têm data: o que dizem não é situado no tempo, só as expressões de tempo são mostradas.",
+    ),
+    "timeline_since": ("since {date}", "desde {date}"),
+    "timeline_until": ("until {date}", "até {date}"),
+    "timeline_empty": ("The articles report no event about “{topic}”{range}.",
+                       "As notícias não relatam nenhum evento sobre “{topic}”{range}."),
+    "undated": ("undated", "sem data"),
+    "events.one": ("{count} dated event", "{count} evento datado"),
+    "events.other": ("{count} dated events", "{count} eventos datados"),
+    "undated_events.one": ("{count} undated", "{count} sem data"),
+    "undated_events.other": ("{count} undated", "{count} sem data"),
+    "more_sources": ("+{count} more", "+{count} outras"),
+    "close_names": ("Names in the articles close to it: {names}", "Nomes parecidos nas notícias: {names}"),
+    "bad_date": (
+        "“{value}” is not a date: write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 2017, 2017-05 or 2017-05-18).",
+        "“{value}” não é uma data: escreva AAAA, AAAA-MM ou AAAA-MM-DD (por exemplo 2017, 2017-05 ou 2017-05-18).",
+    ),
+    "bad_range": ("The range ends before it starts: {since} is after {until}.",
+                  "O período termina antes de começar: {since} é depois de {until}."),
+    "who_missing": ("The articles do not mention “{name}”.", "As notícias não mencionam “{name}”."),
+    "who_no_description": ("The articles name {name} but do not say who or what it is.",
+                           "As notícias citam {name}, mas não dizem quem ou o que é."),
+    "field.spellings": ("Also written", "Também escrito"),
+    "field.seen": ("First and last seen", "Primeira e última menção"),
+    "field.count": ("In the articles", "Nas notícias"),
+    "field.together": ("Appears with", "Aparece com"),
+    "field.others": ("Not to be confused with", "Não confundir com"),
+    "seen_undated": ("undated articles only", "só em notícias sem data"),
+    "in_articles": ("{articles} · {sentences}", "{articles} · {sentences}"),
     # --- /reload ----------------------------------------------------------------------------------
     "reload_refused_role": (
         "Only members with the **{role}** role or the **{permission}** permission can reload the corpus.",
@@ -160,8 +196,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "help_how": ("How to ask", "Como perguntar"),
     "help_how_mention": (
-        "Mention me with a question, send me a DM, or reply to one of my answers.",
-        "Me mencione com uma pergunta, mande uma DM ou responda a uma das minhas respostas.",
+        "Mention me with a question, send me a DM, or reply to one of my answers. A reply (or a message in a "
+        "thread on an answer) can lean on the question before: “and Shoigu?”, “when was that?”.",
+        "Me mencione com uma pergunta, mande uma DM ou responda a uma das minhas respostas. Uma resposta (ou uma "
+        "mensagem num tópico aberto numa resposta) pode se apoiar na pergunta anterior: “e o Shoigu?”, "
+        "“e quando foi isso?”.",
     ),
     "help_how_ask": (
         "Or use **/ask** — it suggests names, questions and headlines as you type.",
@@ -177,6 +216,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "**/search** `terms` — more matching sentences, page by page\n"
         "**/sources** `[filter]` — the articles I know\n"
         "**/article** `id` — one article's headline, date, link and first sentences\n"
+        "**/timeline** `topic` `[since]` `[until]` — the dated events about a person, place or topic, in order\n"
+        "**/who** `name` — who someone is, according to the articles, with sources\n"
         "**/reload** — re-read the article folder (admins)\n"
         "**/help** — this message\n"
         "🗑️ under an answer deletes it (the asker or a moderator).",
@@ -184,6 +225,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "**/search** `terms` — mais frases encontradas, página por página\n"
         "**/sources** `[filter]` — as notícias que conheço\n"
         "**/article** `id` — a manchete, data, link e primeiras frases de uma notícia\n"
+        "**/timeline** `topic` `[since]` `[until]` — os eventos datados sobre uma pessoa, lugar ou assunto, em ordem\n"
+        "**/who** `name` — quem é alguém, segundo as notícias, com as fontes\n"
         "**/reload** — reler a pasta de notícias (administradores)\n"
         "**/help** — esta mensagem\n"
         "🗑️ embaixo de uma resposta a apaga (quem perguntou ou um moderador).",
@@ -208,6 +251,18 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cmd.article": ("One article: headline, date, link, first sentences.",
                     "Uma notícia: manchete, data, link, primeiras frases."),
     "cmd.article.id": ("The article (start typing its title)", "A notícia (comece a digitar o título)"),
+    "cmd.timeline": ("The dated events the articles report about a person, place or topic, in order.",
+                     "Os eventos datados que as notícias relatam sobre uma pessoa, lugar ou assunto, em ordem."),
+    "cmd.timeline.topic": ("A person, place or topic (start typing a name)",
+                           "Uma pessoa, lugar ou assunto (comece a digitar um nome)"),
+    "cmd.timeline.since": ("Only events on or after this date: YYYY, YYYY-MM or YYYY-MM-DD",
+                           "Só eventos nesta data ou depois: AAAA, AAAA-MM ou AAAA-MM-DD"),
+    "cmd.timeline.until": ("Only events on or before this date: YYYY, YYYY-MM or YYYY-MM-DD",
+                           "Só eventos nesta data ou antes: AAAA, AAAA-MM ou AAAA-MM-DD"),
+    "cmd.who": ("Who someone is, according to the articles: titles with sources, dates, companions.",
+                "Quem é alguém, segundo as notícias: cargos com fontes, datas, com quem aparece."),
+    "cmd.who.name": ("A name as the articles write it (start typing)",
+                     "Um nome como as notícias o escrevem (comece a digitar)"),
     "cmd.reload": ("Re-read the article folder (admins only).",
                    "Reler a pasta de notícias (só administradores)."),
     "cmd.help": ("What I do and how to ask me.", "O que eu faço e como me perguntar."),

@@ -8,7 +8,7 @@ import discord
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.answering import Answer, RefreshReport, Result
+from bot.answering import Answer, Direct, RefreshReport, Result
 from bot.app.formatting import (
     COLOUR,
     MESSAGE_LIMIT,
@@ -53,8 +53,11 @@ def answer(text: str = LAVROV, *, confident: bool = True, when: str | None = "20
 
 def result(*answers: Answer, asks: str = "when", lang: str = "en",
            suggestions: tuple[str, ...] = ()) -> Result:
+    best = answers[0] if answers else None
+    direct = (Direct("date", "nesta quarta-feira (18)", best.when)
+              if asks == "when" and best is not None and best.confident and best.when else None)
     return Result(question="when did Lavrov visit Pyongyang?", answers=answers, suggestions=suggestions,
-                  asks=asks, lang=lang)
+                  asks=asks, lang=lang, direct=direct)
 
 
 def embed_ok(embed: discord.Embed) -> None:

@@ -9,6 +9,8 @@ What it models:
 * login: ``GET /users/@me`` (401 for a wrong token) and ``GET /oauth2/applications/@me``;
 * the gateway: HELLO -> IDENTIFY -> READY -> GUILD_CREATE, heartbeats, zlib-stream compression
   (one ``Z_SYNC_FLUSH`` per message, as Discord does) when the client asks for it;
+* threads started from a message (``THREAD_CREATE``; the thread's id is the message's) and
+  fetching one of the bot's messages (``GET /channels/{id}/messages/{id}``);
 * command sync (``PUT .../commands``), channel messages and typing, message edits and deletes,
   interaction callbacks (with the ``with_response`` body discord.py 2.5+ reads), modals, and
   webhook follow-ups -- including Discord's rule that the first follow-up after a "thinking"
@@ -125,6 +127,7 @@ class FakeDiscord:
         self.commands: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> synced payload
         self.messages: dict[int, dict[str, Any]] = {}  # messages the bot created, by id
         self.deleted: list[int] = []  # ids of messages deleted, in order
+        self.threads: dict[int, dict[str, Any]] = {}  # threads created with create_thread, by id
         #: Per interaction token: the original response's message id, whether it is still a
         #: "thinking" placeholder, and the defer's flags.
         self.interactions: dict[str, dict[str, Any]] = {}
@@ -222,13 +225,14 @@ class FakeDiscord:
         await self.dispatch("GUILD_CREATE", self.guild_payload())
 
     def guild_payload(self) -> dict[str, Any]:
-        """The test guild: one text channel, an @everyone role and the admin role."""
+        """The test guild: one text channel (and the active threads), an @everyone role and the admin role."""
         now = datetime.now(UTC).isoformat()
         return {
             "id": str(GUILD_ID), "name": "Newsroom", "icon": None, "owner_id": str(APP_OWNER_ID),
             "unavailable": False, "member_count": 3, "large": False, "joined_at": now,
             "features": [], "emojis": [], "stickers": [], "voice_states": [], "presences": [],
-            "threads": [], "stage_instances": [], "guild_scheduled_events": [], "soundboard_sounds": [],
+            "threads": [{k: v for k, v in t.items() if k != "newly_created"} for t in self.threads.values()],
+            "stage_instances": [], "guild_scheduled_events": [], "soundboard_sounds": [],
             "preferred_locale": "en-US", "premium_tier": 0, "mfa_level": 0, "nsfw_level": 0,
             "verification_level": 0, "explicit_content_filter": 0, "default_message_notifications": 0,
             "system_channel_flags": 0,
@@ -392,6 +396,22 @@ class FakeDiscord:
         """A message the bot sent, as it is now."""
         return self.messages[int(message_id)]
 
+    async def create_thread(self, starter: dict[str, Any], *, owner: dict[str, Any],
+                            name: str = "follow-up") -> dict[str, Any]:
+        """Dispatch THREAD_CREATE for a public thread started from message ``starter`` (its id is the thread's)."""
+        now = datetime.now(UTC).isoformat()
+        thread = {
+            "id": str(starter["id"]), "guild_id": str(GUILD_ID), "parent_id": str(starter["channel_id"]),
+            "owner_id": str(owner["id"]), "type": 11, "name": name, "last_message_id": None,
+            "rate_limit_per_user": 0, "message_count": 0, "member_count": 1, "flags": 0,
+            "thread_metadata": {"archived": False, "auto_archive_duration": 1440, "archive_timestamp": now,
+                                "locked": False, "create_timestamp": now},
+            "newly_created": True,
+        }
+        self.threads[int(thread["id"])] = thread
+        await self.dispatch("THREAD_CREATE", thread)
+        return thread
+
     # --- faults ------------------------------------------------------------------------------------
 
     def fail(self, method: str, path: str, *, status: int = 500, times: int = 1) -> None:
@@ -421,6 +441,7 @@ class FakeDiscord:
             ("PUT", r"/applications/(?P<app>\d+)/commands", "_sync"),
             ("POST", r"/channels/(?P<channel>\d+)/typing", "_typing"),
             ("POST", r"/channels/(?P<channel>\d+)/messages", "_create_message"),
+            ("GET", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", "_fetch_message"),
             ("PATCH", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", "_edit_message"),
             ("DELETE", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", "_delete_message"),
             ("POST", r"/interactions/(?P<interaction>\d+)/(?P<token>[^/]+)/callback", "_callback"),
@@ -495,8 +516,14 @@ class FakeDiscord:
         return message
 
     async def _create_message(self, request: Request, channel: str) -> web.Response:
-        extra = {"guild_id": str(GUILD_ID)} if int(channel) == CHANNEL_ID else {}
+        extra = {"guild_id": str(GUILD_ID)} if int(channel) == CHANNEL_ID or int(channel) in self.threads else {}
         return _json_response(self._bot_message(request.json or {}, channel, **extra))
+
+    async def _fetch_message(self, request: Request, channel: str, message: str) -> web.Response:
+        found = self.messages.get(int(message))
+        if found is None or found["channel_id"] != channel:
+            return _json_response({"message": "Unknown Message", "code": 10008}, status=404)
+        return _json_response(found)
 
     async def _edit_message(self, request: Request, message: str, channel: str = str(CHANNEL_ID),
                             **_: str) -> web.Response:

@@ -25,8 +25,8 @@ async def test_global_sync_at_the_first_start_and_not_at_the_second(start_bot: S
     no_guilds = dataclasses.replace(settings, discord=dataclasses.replace(settings.discord, sync_guilds=()))
     first = await start_bot(settings=no_guilds)
     assert len(puts(fake, GLOBAL)) == 1  # a fresh install has /ask at once, no "@Bot sync" needed
-    assert {c["name"] for c in puts(fake, GLOBAL)[0].json} == {"ask", "search", "sources", "article", "reload",
-                                                               "help"}
+    assert {c["name"] for c in puts(fake, GLOBAL)[0].json} == {"ask", "search", "sources", "article", "timeline",
+                                                               "who", "reload", "help"}
     assert not puts(fake, GUILD)
     await first.close()
     second = await start_bot(settings=no_guilds)
@@ -72,5 +72,5 @@ async def test_reload_is_for_servers_and_hidden_from_members_by_default(bot: obj
     reload = commands["reload"]
     assert reload["default_member_permissions"] == MANAGE_GUILD  # discord.admin_permission: manage_guild
     assert reload["dm_permission"] is False and reload["contexts"] == [0]  # guild only: not in DMs
-    for name in ("ask", "search", "sources", "article", "help"):
+    for name in ("ask", "search", "sources", "article", "timeline", "who", "help"):
         assert commands[name]["default_member_permissions"] is None  # everyone

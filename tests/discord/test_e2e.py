@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import time
 
 import discord.http
 import pytest
@@ -119,7 +120,7 @@ async def test_synced_command_payload(bot: BriefingBot, fake: FakeDiscord, setti
     assert len(put) == 1
     commands = {c["name"]: c for c in put[0].json}
     assert fake.find(lambda r: r.method == "PUT" and r.path == f"/applications/{APP_ID}/commands")  # global too
-    assert set(commands) == {"ask", "search", "sources", "article", "reload", "help"}
+    assert set(commands) == {"ask", "search", "sources", "article", "timeline", "who", "reload", "help"}
     question = commands["ask"]["options"][0]
     assert (question["name"], question["type"], question["required"], question["autocomplete"]) == (
         "question", 3, True, True)
@@ -151,7 +152,15 @@ async def test_sync_skipped_when_commands_unchanged(start_bot: StartBot, fake: F
 # --- questions by message ------------------------------------------------------------------------
 
 
-async def test_mention_answered_with_one_embed(bot: BriefingBot, fake: FakeDiscord) -> None:
+async def test_mention_answered_with_one_embed(bot: BriefingBot, fake: FakeDiscord,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    ask = bot.answerer.ask
+
+    def slow_ask(*args: object, **kwargs: object) -> object:
+        time.sleep(0.5)  # (in the worker thread) an answer slow enough for "typing…" to show, whatever was cached
+        return ask(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.answerer, "ask", slow_ask)
     asked = await fake.send_message("when did Lavrov visit Pyongyang?", author=ALICE, mention_bot=True)
     typing = await fake.wait_for_request(lambda r: r.path == f"/channels/{CHANNEL_ID}/typing")
     reply = await fake.wait_for_request(channel_post())
@@ -534,7 +543,7 @@ async def test_owner_sync_command(bot: BriefingBot, fake: FakeDiscord) -> None:
     synced = await fake.wait_for_request(lambda r: r.method == "PUT" and r.path == path, since=mark)
     assert {c["name"] for c in synced.json} >= {"ask", "reload"}
     reply = await fake.wait_for_request(channel_post(), since=mark)
-    assert reply.json["content"] == "Synced 6 slash commands globally."
+    assert reply.json["content"] == "Synced 8 slash commands globally."
 
 
 # --- errors --------------------------------------------------------------------------------------

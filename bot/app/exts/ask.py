@@ -4,6 +4,11 @@ Every answer is one embed (the question as its title, the direct answer, the quo
 gloss and sources) in the question's language, with a delete button for the asker. Mentions and
 ``/ask`` share the per-user cooldown. Notices (the cooldown, a bare mention, an error) are
 private for ``/ask`` and delete themselves after a few seconds for mentions.
+
+A message may be a follow-up ("and Shoigu?", "e quando foi isso?"): it is resolved against the
+answer it replies to, its thread's starter answer, or the asker's last question in the channel
+(:mod:`bot.app.followups`), and the answer says what it was understood as. ``/ask`` has no reply
+context, so it is never resolved; but its answers can be replied to.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -22,14 +27,17 @@ from discord.ext import commands
 from bot.app.buttons import delete_view
 from bot.app.client import NO_MENTIONS, BriefingBot, bot_of, defer_thinking, send_followup, typing_in
 from bot.app.cooldown import cooldown_check, wait_text
+from bot.app.followups import AnsweredMessages, FollowUpContext, conversation_key
 from bot.app.formatting import answer_embeds, text_choices, with_late_note
 from bot.app.strings import Lang, command_str, lang_of_locale, reply_lang, text
+from bot.briefing import FollowUps, turn_of
 from bot.config import Settings
 from bot.gloss import glosses_for
 from bot.language import detect_language
 
 if TYPE_CHECKING:
     from bot.answering import Answerer, Result
+    from bot.followup import Turn
 
 log = logging.getLogger(__name__)
 
@@ -43,21 +51,32 @@ class Composed:
     result: Result
     glosses: dict[str, str]
     lang: Lang
+    asked: str | None = None  # what was typed, when it was a follow-up understood as result.question
 
     def messages(self, max_quotes: int) -> list[list[discord.Embed]]:
         """The answer's messages (each a list of embeds)."""
-        return answer_embeds(self.result, max_quotes=max_quotes, glosses=self.glosses, lang=self.lang)
+        return answer_embeds(self.result, max_quotes=max_quotes, glosses=self.glosses, lang=self.lang,
+                             asked=self.asked)
 
 
-def compose_answer(answerer: Answerer, question: str, settings: Settings, lang: Lang = "en") -> Composed:
+def compose_answer(answerer: Answerer, question: str, settings: Settings, lang: Lang = "en", *,
+                   followups: FollowUps | None = None, key: Hashable = None,
+                   previous: Turn | None = None) -> Composed:
     """Answer ``question`` and gloss its quotes (blocking: run it in a worker thread).
 
-    ``lang`` is the reply language when the question's own cannot be told.
+    ``lang`` is the reply language when the question's own cannot be told. With ``followups``,
+    ``question`` may lean on ``previous`` (else on the last question of conversation ``key``); it
+    is then answered in the language of the whole question it was understood as.
     """
     limit = settings.discord.max_quotes
-    result = answerer.ask(question, limit=limit)
+    asked = None
+    if followups is not None:
+        understood, result = followups.ask(key, question, limit=limit, previous=previous)
+        asked = question if understood.is_followup else None
+    else:
+        result = answerer.ask(question, limit=limit)
     glosses = glosses_for(answerer, result, limit, settings.aliases) if settings.discord.gloss else {}
-    return Composed(result, glosses, reply_lang(result.lang, lang))
+    return Composed(result, glosses, reply_lang(result.lang, lang), asked)
 
 
 def strip_mentions_of(content: str, user_id: int) -> str:
@@ -76,6 +95,11 @@ class Ask(commands.Cog):
 
     def __init__(self, bot: BriefingBot) -> None:
         self.bot = bot
+        #: Conversations (channel/thread and user) and the last question of each, for follow-ups.
+        self.followups = FollowUps(bot.answerer, ttl_seconds=60.0 * bot.settings.discord.followup_minutes)
+        #: Which question each answer message answered (a reply to it leans on that question).
+        self.answered = AnsweredMessages()
+        self.context = FollowUpContext(self.answered, self.followups.conversations)
 
     # --- messages ------------------------------------------------------------------------------
 
@@ -122,12 +146,22 @@ class Ask(commands.Cog):
             return
         try:
             async with typing_in(message.channel):
-                composed = await self.answer(question, lang)
+                previous = await self.context.previous(message, me.id)
+                composed = await asyncio.to_thread(
+                    compose_answer, self.bot.answerer, question, self.bot.settings, lang,
+                    followups=self.followups, key=conversation_key(message), previous=previous,
+                )
         except Exception:
             log.exception("answering a message from %s failed", message.author.id)
             await self.notice(message, text("failed", lang))
             return
-        await self.reply(message, composed)
+        self.remember(await self.reply(message, composed), composed.result)
+
+    def remember(self, messages: Sequence[discord.Message | discord.WebhookMessage], result: Result) -> None:
+        """Remember that ``messages`` (one answer's) answered ``result``'s question."""
+        turn = turn_of(result)
+        for sent in messages:
+            self.answered.put(sent.id, turn)
 
     async def notice(self, message: discord.Message, content: str) -> None:
         """A short reply to ``message`` that deletes itself after a few seconds."""
@@ -141,10 +175,11 @@ class Ask(commands.Cog):
             deadline=3 * self.bot.notice_seconds,
         )
 
-    async def reply(self, message: discord.Message, composed: Composed) -> None:
-        """Send the answer as a reply to ``message`` (retried when Discord fails)."""
+    async def reply(self, message: discord.Message, composed: Composed) -> list[discord.Message]:
+        """Send the answer as a reply to ``message`` (retried when Discord fails); returns the messages sent."""
         delivery = self.bot.delivery
         pages = composed.messages(self.bot.settings.discord.max_quotes)
+        sent: list[discord.Message] = []
         for n, embeds in enumerate(pages):
             reference = message.to_reference(fail_if_not_exists=False) if n == 0 else None
 
@@ -156,7 +191,11 @@ class Ask(commands.Cog):
                     view=delete_view(message.author.id, composed.lang),
                 )
 
-            await delivery.send(f"answer to {message.author.id}", attempt, deadline=delivery.policy.channel_deadline)
+            posted = await delivery.send(f"answer to {message.author.id}", attempt,
+                                         deadline=delivery.policy.channel_deadline)
+            if posted is not None:
+                sent.append(posted)
+        return sent
 
     async def answer(self, question: str, lang: Lang = "en") -> Composed:
         """The answer to ``question``, computed in a worker thread."""
@@ -172,11 +211,18 @@ class Ask(commands.Cog):
         if not await defer_thinking(interaction):
             return
         composed = await self.answer(question, lang_of_locale(interaction.locale))
+        sent = []
         for embeds in composed.messages(self.bot.settings.discord.max_quotes):
-            await send_followup(interaction, "answer to /ask", lambda late, embeds=embeds: {
+            posted = await send_followup(interaction, "answer to /ask", lambda late, embeds=embeds: {
                 "embeds": with_late_note(embeds, composed.lang) if late else embeds,
                 "view": delete_view(interaction.user.id, composed.lang),
             })
+            if posted is not None:
+                sent.append(posted)
+        # A reply to the answer leans on it; so does the asker's next message in this channel.
+        self.remember(sent, composed.result)
+        if interaction.channel_id is not None:
+            self.followups.remember((interaction.channel_id, interaction.user.id), composed.result)
 
     @ask.autocomplete("question")
     async def ask_autocomplete(self, interaction: discord.Interaction,

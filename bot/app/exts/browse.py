@@ -39,7 +39,7 @@ from bot.app.formatting import (
     sources_pages,
     truncate,
 )
-from bot.app.pagination import Paginator
+from bot.app.pagination import send_pages
 from bot.app.strings import command_str, lang_of_locale, text
 from bot.language import fold
 from bot.records import ArticleInfo
@@ -170,20 +170,7 @@ class Browse(commands.Cog):
 
     async def send_pages(self, interaction: discord.Interaction, pages: list[discord.Embed], lang: str) -> None:
         """Send the first page as a follow-up, with page buttons when there is more than one."""
-        owner = interaction.user.id
-        if len(pages) == 1:
-            await send_followup(interaction, f"/{_name(interaction)} results",
-                                lambda late: {"embed": pages[0], "view": delete_view(owner, lang)})
-            return
-        view = Paginator(pages, owner_id=owner, lang=lang, timeout=self.page_timeout)
-
-        async def attempt(late: bool) -> bool:
-            view.message = await interaction.followup.send(embed=view.page, view=view, allowed_mentions=NO_MENTIONS,
-                                                           wait=True)
-            return True
-
-        delivery = self.bot.delivery
-        await delivery.send(f"/{_name(interaction)} results", attempt, deadline=delivery.policy.followup_deadline)
+        await send_pages(interaction, f"/{_name(interaction)} results", pages, lang, timeout=self.page_timeout)
 
     @app_commands.command(name="search", description=command_str("cmd.search"))
     @app_commands.describe(terms=command_str("cmd.search.terms"))

@@ -11,14 +11,27 @@ boundary) when a single piece is longer than the room it has. All wording comes 
 """
 
 from bot.app.formatting._answers import (
+    DIRECT_ICONS,
     QUOTE_BLOCK_LIMIT,
     SUGGESTIONS_SHOWN,
     answer_embeds,
+    answered_question,
     direct_answer,
     direct_line,
     pack_embeds,
     quote_block,
+    understood_line,
     with_late_note,
+)
+from bot.app.formatting._briefing import (
+    TIMELINE_PAGE_EVENTS,
+    count_text,
+    event_date,
+    sources_text,
+    timeline_empty_text,
+    timeline_pages,
+    who_embed,
+    who_missing_text,
 )
 from bot.app.formatting._choices import (
     article_choices,
@@ -64,6 +77,7 @@ from bot.app.formatting._text import (
     source_line,
     split_message,
     truncate,
+    unescape,
 )
 
 __all__ = [
@@ -71,6 +85,7 @@ __all__ = [
     "CHOICE_COUNT",
     "CHOICE_LIMIT",
     "COLOUR",
+    "DIRECT_ICONS",
     "ELLIPSIS",
     "EMBEDS_PER_MESSAGE",
     "EMBED_DESCRIPTION_LIMIT",
@@ -85,17 +100,21 @@ __all__ = [
     "SELECT_OPTION_COUNT",
     "SELECT_OPTION_LIMIT",
     "SUGGESTIONS_SHOWN",
+    "TIMELINE_PAGE_EVENTS",
     "UNSURE_COLOUR",
     "answer_embeds",
+    "answered_question",
     "article_choices",
     "article_embed",
     "article_label",
     "article_options",
     "candidates_text",
     "code",
+    "count_text",
     "direct_answer",
     "direct_line",
     "escape",
+    "event_date",
     "fit_lines",
     "fitted_link",
     "format_date",
@@ -110,8 +129,15 @@ __all__ = [
     "search_pages",
     "source_line",
     "sources_pages",
+    "sources_text",
     "split_message",
     "text_choices",
+    "timeline_empty_text",
+    "timeline_pages",
     "truncate",
+    "understood_line",
+    "unescape",
+    "who_embed",
+    "who_missing_text",
     "with_late_note",
 ]

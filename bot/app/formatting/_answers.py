@@ -2,8 +2,9 @@
 
 The embed, top to bottom::
 
-    title        the question
-    description  📅 **the direct answer line**        (today: the resolved date of a "when" question)
+    title        the question (as typed)
+    description  ↪️ *Understood as: the whole question*  (a follow-up: what it was read as)
+                 📅 **the direct answer line**         (the date, 👤 name, 📍 place, 🔢 number, ⏱️ duration, 💼 title)
                  > the quote
                  > *its English gloss*
                  — [headline](link) · outlet · date · speaks of …
@@ -12,12 +13,16 @@ The embed, top to bottom::
 
 A question the articles do not answer gets a grey embed that says so and, when something in
 the corpus is close to the question, "Did you mean…" with at most three headlines.
+
+:func:`answered_question` reads the question back from an answer embed (the bot's reply that a
+follow-up replies to, after a restart emptied its memory).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -33,8 +38,10 @@ from bot.app.formatting._text import (
     format_date,
     source_line,
     truncate,
+    unescape,
 )
-from bot.app.strings import reply_lang, text
+from bot.app.strings import STRINGS, reply_lang, text
+from bot.dates import weekday_label
 
 if TYPE_CHECKING:
     from bot.answering import Answer, Result
@@ -47,25 +54,73 @@ _DIRECT_ROOM = 300
 #: The most a single quote block (quote, gloss, source line) may take: an embed description less the direct line.
 QUOTE_BLOCK_LIMIT = EMBED_DESCRIPTION_LIMIT - _DIRECT_ROOM - 2
 _FOOTER_ROOM = 400
-_DIRECT_ICON = {"when": "📅"}
+#: The direct answer's icon by its kind (:class:`bot.answering.Direct`).
+DIRECT_ICONS = {"date": "📅", "name": "👤", "place": "📍", "number": "🔢", "duration": "⏱️", "role": "💼"}
+_UNDERSTOOD_ICON = "↪️"
 
 
-def direct_answer(result: Result) -> str | None:
-    """The answer in a few words, shown above the quotes.
+def direct_answer(result: Result, lang: str = "en") -> str | None:
+    """The answer in a few words, shown above the quotes (``result.direct``, confident answers only).
 
-    Today this is the resolved date of a "when" question (``Result.when_label``); a general
-    direct answer (a name, a place, a number) belongs here too.
+    A dated date is spelt out in ``lang`` ("Wednesday 18 October 2023"); a time expression of an
+    undated article is shown as written and says so ("julho do ano passado — undated article");
+    a name, place, number with its unit, duration or title is shown as the quote writes it.
     """
-    return result.when_label if result.confident else None
-
-
-def direct_line(result: Result) -> str | None:
-    """:func:`direct_answer` as the embed's first line (bold, with an icon for its kind)."""
-    answer = direct_answer(result)
-    if not answer:
+    direct = result.direct
+    if direct is None or not result.confident or not direct.text.strip():
         return None
-    icon = _DIRECT_ICON.get(result.asks, "➡️")
+    if direct.kind == "date":
+        if direct.value and not direct.undated:
+            return weekday_label(direct.value, lang)
+        if direct.undated:
+            return f"{direct.text} — {text('undated_article', lang)}"
+    return direct.text
+
+
+def direct_line(result: Result, lang: str = "en") -> str | None:
+    """:func:`direct_answer` as the embed's first line: bold, after an icon for its kind."""
+    answer = direct_answer(result, lang)
+    if not answer or result.direct is None:
+        return None
+    icon = DIRECT_ICONS.get(result.direct.kind, "➡️")
     return truncate(f"{icon} **{escape(answer)}**", _DIRECT_ROOM)
+
+
+def understood_line(question: str, lang: str = "en") -> str:
+    """The line saying what a follow-up was understood as ("↪️ *Understood as: When did Shoigu...?*")."""
+    shown = truncate(escape(question), _DIRECT_ROOM - 40)
+    return f"{_UNDERSTOOD_ICON} *{text('understood_as', lang, question=shown)}*"
+
+
+#: What an answer embed's description starts with (a listing's or a card's never does).
+_ANSWER_START = re.compile("|".join(
+    [re.escape(f"{_UNDERSTOOD_ICON} *")] + [re.escape(f"{icon} **") for icon in (*DIRECT_ICONS.values(), "➡️", "❔")]
+    + [re.escape("> ")]))
+
+
+def _understood_pattern(template: str, group: str) -> str:
+    before, after = template.split("{question}")
+    return re.escape(f"{_UNDERSTOOD_ICON} *{before}") + f"(?P<{group}>.+)" + re.escape(f"{after}*") + "$"
+
+
+_UNDERSTOOD = re.compile("|".join(_understood_pattern(t, f"q{i}") for i, t in enumerate(STRINGS["understood_as"])))
+
+
+def answered_question(embed: discord.Embed | Mapping[str, Any]) -> str | None:
+    """The question an answer embed answered (what :func:`answer_embeds` made it from), or None.
+
+    The "Understood as" question of a follow-up, else the title; None for an embed that is not an
+    answer's (a listing, a card, a page of a timeline).
+    """
+    data = embed.to_dict() if isinstance(embed, discord.Embed) else embed
+    title = str(data.get("title") or "")
+    description = str(data.get("description") or "")
+    if not title or data.get("fields") or not _ANSWER_START.match(description):
+        return None
+    found = _UNDERSTOOD.match(description.split("\n", 1)[0])
+    if found:
+        return unescape(next(v for v in found.groupdict().values() if v))
+    return unescape(title)
 
 
 def quote_block(answer: Answer, *, gloss: str | None = None, show_when: bool = True,
@@ -103,11 +158,13 @@ _KINDS = frozenset({"kind.headline", "kind.standfirst", "kind.caption", "kind.by
 
 
 def answer_embeds(result: Result, *, max_quotes: int, glosses: Mapping[str, str] | None = None,
-                  lang: str | None = None) -> list[list[discord.Embed]]:
+                  lang: str | None = None, asked: str | None = None) -> list[list[discord.Embed]]:
     """The reply to a question: messages (usually one) of embeds (usually one), within every limit.
 
     ``glosses`` maps a quoted sentence to its English translation (computed by the caller).
-    ``lang`` is the reply language when the question's own is unknown. Confident answers are
+    ``lang`` is the reply language when the question's own is unknown. ``asked`` is what the
+    user typed when it was a follow-up resolved into ``result.question``: it is the title, and
+    the first line says what it was understood as. Confident answers are
     quoted (at most ``max_quotes``); otherwise the embed says the articles do not answer and
     offers what is close, quoting nothing.
     """
@@ -115,11 +172,15 @@ def answer_embeds(result: Result, *, max_quotes: int, glosses: Mapping[str, str]
     lang = reply_lang(result.lang, reply_lang(lang))
     title = truncate(escape(result.question) or "?", EMBED_TITLE_LIMIT)
     notes = []
+    if asked is not None:
+        title = truncate(escape(asked) or "?", EMBED_TITLE_LIMIT)
+    lead = [understood_line(result.question, lang)] if asked is not None else []
     if result.confident:
-        head = direct_line(result)
+        head = direct_line(result, lang)
+        dated = head is not None and result.direct is not None and result.direct.kind == "date"
         shown = [a for a in result.answers if a.confident][:max_quotes]
         blocks = [
-            quote_block(a, gloss=glosses.get(a.text), show_when=not (i == 0 and head), lang=lang,
+            quote_block(a, gloss=glosses.get(a.text), show_when=not (i == 0 and dated), lang=lang,
                         same_source=i > 0 and a.article.id == shown[i - 1].article.id and not a.also_in)
             for i, a in enumerate(shown)
         ]
@@ -134,7 +195,8 @@ def answer_embeds(result: Result, *, max_quotes: int, glosses: Mapping[str, str]
             blocks.append(f"**{text('did_you_mean', lang)}**\n" + "\n".join(f"• {s}" for s in offered))
         colour = UNSURE_COLOUR
     footer = truncate(" · ".join(notes), _FOOTER_ROOM) if notes else None
-    return pack_embeds(title, ([head] if head else []) + blocks, footer, colour)
+    first = "\n".join([*lead, head] if head else lead)
+    return pack_embeds(title, ([first] if first else []) + blocks, footer, colour)
 
 
 def pack_embeds(title: str, blocks: Sequence[str], footer: str | None,

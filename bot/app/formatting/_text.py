@@ -42,6 +42,11 @@ def escape(value: str) -> str:
     return discord.utils.escape_mentions(discord.utils.escape_markdown(flat))
 
 
+def unescape(value: str) -> str:
+    """Text as it was before :func:`escape` (markdown escapes and broken mentions undone)."""
+    return re.sub(r"\\(.)", r"\1", value.replace("@\u200b", "@"))
+
+
 def truncate(value: str, limit: int) -> str:
     """``value`` cut to at most ``limit`` characters, at a word boundary when there is one, ending in "…"."""
     if len(value) <= limit:
