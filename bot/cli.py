@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.index import IndexBusyError
+from bot.questions import QuestionError
 
 log = logging.getLogger("bot")
 
@@ -121,7 +122,14 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             result_json = {"question": question, "answers": [], "suggestions": [], "error": "empty question"}
             print(json.dumps(result_json, ensure_ascii=False) if args.json else "(empty question)")
             continue
-        result = answerer.ask(question, limit=args.limit)
+        try:
+            result = answerer.ask(question, limit=args.limit)
+        except QuestionError as exc:  # too long, say: one clear line, and a batch goes on
+            if len(questions) == 1:
+                raise UsageError(str(exc)) from exc
+            print(json.dumps({"question": question[:200], "answers": [], "suggestions": [], "error": str(exc)},
+                             ensure_ascii=False) if args.json else f"({exc})")
+            continue
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         else:

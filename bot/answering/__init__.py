@@ -33,7 +33,7 @@ from bot.answering._rank import Scored, rank
 from bot.answering._results import Answer, Result
 from bot.config import Settings, load_settings
 from bot.ingest import RefreshReport
-from bot.questions import Question
+from bot.questions import MAX_QUESTION_CHARS, Question, clean_question, clean_text
 from bot.questions import analyse as analyse_question
 from bot.records import ArticleInfo, Sentence
 from bot.translate import translator
@@ -121,7 +121,7 @@ class Answerer:
 
     def articles(self, filter: str | None = None) -> list[ArticleInfo]:
         """Articles, newest first; ``filter`` matches title, source or id (fuzzy, accents ignored)."""
-        return self._corpus.articles(filter)
+        return self._corpus.articles(clean_text(filter)[:MAX_QUESTION_CHARS] if filter else filter)
 
     def article_sentences(self, article_id: str, limit: int = 5) -> list[Sentence]:
         """The first ``limit`` sentences of an article."""
@@ -129,7 +129,7 @@ class Answerer:
 
     def suggest(self, text: str, limit: int = 25) -> list[str]:
         """Completions of what the user typed: names the corpus mentions, headlines (autocomplete)."""
-        return self._corpus.suggester().suggest(text, limit)
+        return self._corpus.suggester().suggest(clean_text(text)[:MAX_QUESTION_CHARS], limit)
 
     def gloss(self, text: str, target: str = "en") -> str | None:
         """An offline translation of a quote into ``target`` (None when translation is unavailable)."""
@@ -139,10 +139,11 @@ class Answerer:
     # -- answering -------------------------------------------------------------------------
 
     def ask(self, question: str, limit: int | None = None) -> Result:
-        """The sentences answering ``question``, best first. Raises ValueError on an empty question."""
-        if not question or not question.strip():
-            raise ValueError("the question is empty")
-        question = " ".join(question.split())
+        """The sentences answering ``question``, best first.
+
+        Raises ValueError (:class:`~bot.questions.QuestionError`) on an empty or overlong question.
+        """
+        question = clean_question(question)
         self._corpus.follow_disk()
         q = analyse_question(question)
         limit = limit or self._settings.answers.max_quotes
@@ -159,7 +160,7 @@ class Answerer:
         if not terms or not terms.strip():
             raise ValueError("the search terms are empty")
         self._corpus.follow_disk()
-        q = analyse_question(" ".join(terms.split()))
+        q = analyse_question(clean_question(terms))
         scored = self._candidates(q, self._expander.translation(q), max(self._settings.answers.candidates, limit * 4))
         return _assemble.answers(self._corpus, scored, limit, self._is_confident)
 
