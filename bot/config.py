@@ -89,6 +89,7 @@ class Settings:
     boilerplate: dict[str, Any]
     config_dir: Path
     index_backend: str = "embedded"
+    follow_external_symlinks: bool = False  # read files that symlinks in the corpus point to outside it
 
 
 class _Reader:
@@ -175,7 +176,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     },
     "discord.cooldown": {"rate", "per_seconds"},
 }
-_TOP_KEYS = {"corpus", "index_dir", "index_backend", "answers", "watch", "discord"}
+_TOP_KEYS = {"corpus", "index_dir", "index_backend", "follow_external_symlinks", "answers", "watch", "discord"}
 #: Sentence index implementations selectable with ``index_backend`` (see bot.index.BACKENDS).
 INDEX_BACKENDS = ("embedded",)
 _PERMISSIONS = ("manage_guild", "administrator", "manage_messages", "manage_channels")
@@ -294,4 +295,5 @@ def load_settings(config_dir: Path | str | None = None, corpus: Path | str | Non
         boilerplate=boilerplate,
         config_dir=folder,
         index_backend=top.choice("index_backend", "embedded", INDEX_BACKENDS),
+        follow_external_symlinks=top.boolean("follow_external_symlinks", False),
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Answerer
-from bot.index import TantivyIndex
+from bot.index import IndexUpdateError, TantivyIndex
 from tests.conftest import SEED_LAVROV, SEED_SHOIGU
 
 LAVROV_ARRIVAL = "chegou à Coreia do Norte para uma visita oficial"
@@ -148,7 +148,7 @@ def test_failed_refresh_keeps_the_old_index(corpus: Path, tmp_path: Path, monkey
 
     with monkeypatch.context() as patch:
         patch.setattr(TantivyIndex, "commit", broken)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(IndexUpdateError, match="disk full"):
             answerer.refresh()
     assert answerer.article_count == 2
     assert LAVROV_ARRIVAL in top(answerer, "When did Lavrov visit Pyongyang?")

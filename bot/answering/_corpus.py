@@ -98,7 +98,10 @@ class Corpus:
         with self._refresh_lock:
             catalog = self.catalog
             draft = Catalog(catalog.corpus, dict(catalog.entries), dict(catalog.skipped))
-            report = update_index(self.index, draft, self.folder, self.settings.boilerplate, progress, paths)
+            report = update_index(
+                self.index, draft, self.folder, self.settings.boilerplate, progress, paths,
+                follow_external_symlinks=self.settings.follow_external_symlinks,
+            )
             self.catalog = draft
             path = self._catalog_path
             if path is not None and (report.changed_anything or not path.exists()):

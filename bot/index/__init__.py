@@ -13,11 +13,11 @@ from pathlib import Path
 
 from bot.index._analysis import STEM_LANGUAGES, analyse, analyzer
 from bot.index._tantivy import TantivyIndex
-from bot.index._types import Hit, IndexBusyError, SentenceIndex, WeightedTerm
+from bot.index._types import Hit, IndexBusyError, IndexCorruptError, IndexUpdateError, SentenceIndex, WeightedTerm
 
 __all__ = [
-    "BACKENDS", "STEM_LANGUAGES", "Hit", "IndexBusyError", "SentenceIndex", "TantivyIndex", "WeightedTerm",
-    "analyse", "analyzer", "open_index",
+    "BACKENDS", "STEM_LANGUAGES", "Hit", "IndexBusyError", "IndexCorruptError", "IndexUpdateError", "SentenceIndex",
+    "TantivyIndex", "WeightedTerm", "analyse", "analyzer", "open_index",
 ]
 
 #: Index implementations by the name ``index_backend`` takes in ``config/bot.yaml``. A search
