@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
-from bot.index import IndexBusyError
+from bot.index import IndexUpdateError
 from bot.questions import QuestionError
 
 log = logging.getLogger("bot")
@@ -147,6 +147,9 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     start = time.perf_counter()
     answerer = Answerer.from_settings(settings, progress=_progress)
     report = answerer.last_report
+    if report.error:
+        print(f"error: {report.error}; the previous index was kept", file=sys.stderr)
+        return EXIT_ERROR
     seconds = time.perf_counter() - start
     print(f"corpus: {settings.corpus}")
     print(f"articles: {report.articles}  sentences: {report.sentences}  seconds: {seconds:.1f}")
@@ -216,7 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except IndexBusyError as exc:
+    except IndexUpdateError as exc:  # the index is busy, the disk full: the old index (if any) is intact
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:

@@ -60,10 +60,11 @@ class Answerer:
     ) -> Answerer:
         """Open (building or refreshing as needed) the index of ``settings.corpus``.
 
-        Raises ``FileNotFoundError`` when the corpus folder does not exist.
+        Raises ``FileNotFoundError`` when the corpus folder does not exist. When the refresh
+        fails but an index was built before, that index answers (``last_report.error`` says why).
         """
         answerer = cls(Corpus.open(settings))
-        answerer.refresh(progress)
+        answerer._corpus.load(progress)
         return answerer
 
     @classmethod

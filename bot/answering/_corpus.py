@@ -3,6 +3,11 @@
 :class:`Corpus` keeps the index up to date with the corpus folder (``refresh``), follows what
 another process commits to the same index, and answers the lookups the answering stages need
 (an article's metadata and language, its title's terms, word frequencies, the vocabulary).
+
+The corpus folder is the source of truth. An index found damaged, when it is opened or while a
+question is searched, is moved aside (``<index>.broken``) and rebuilt from the corpus, with one
+WARNING line. A refresh that fails (no space left on the device) changes nothing: the previous
+index keeps answering.
 """
 
 from __future__ import annotations
@@ -10,10 +15,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import math
+import os
 import re
+import shutil
 import threading
+import time
 from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +30,16 @@ from rapidfuzz import fuzz
 from bot.answering._terms import terms
 from bot.catalog import Catalog
 from bot.config import Settings
-from bot.index import SentenceIndex, analyse, open_index
+from bot.index import Hit, IndexCorruptError, IndexUpdateError, SentenceIndex, WeightedTerm, analyse, open_index
 from bot.ingest import RefreshReport, update_index
 from bot.language import fold
 from bot.records import ArticleInfo, Sentence
 from bot.suggest import Suggester
 
 log = logging.getLogger(__name__)
+
+#: A damaged index is rebuilt at most this often (seconds); damage found again sooner is raised.
+REPAIR_INTERVAL = 60.0
 
 
 def _stamp(path: Path | None) -> int | None:
@@ -39,11 +50,133 @@ def _stamp(path: Path | None) -> int | None:
         return None
 
 
+def _open_or_replace(backend: str, folder: Path) -> SentenceIndex:
+    """The index at ``folder``; a damaged one is moved aside and replaced by an empty one."""
+    try:
+        return open_index(backend, folder)
+    except IndexCorruptError as exc:
+        return _replace(backend, folder, exc)
+
+
+def _replace(backend: str, folder: Path, error: Exception) -> SentenceIndex:
+    aside = quarantine(folder)
+    where = f"moved to {aside}" if aside is not None else "deleted"
+    log.warning("the index is damaged (%s); %s, rebuilding it from the corpus", error, where)
+    return open_index(backend, folder)
+
+
 def corpus_key(corpus: Path) -> str:
     """The name of a corpus folder's index folder: readable, and unique per absolute path."""
     resolved = str(corpus.resolve())
     name = re.sub(r"[^\w.-]+", "-", corpus.resolve().name) or "corpus"
     return f"{name}-{hashlib.sha1(resolved.encode()).hexdigest()[:10]}"
+
+
+def quarantine(folder: Path) -> Path | None:
+    """Move a damaged index folder (or the file in its place) aside to ``<name>.broken``; where it went.
+
+    One quarantined copy is kept per index (an older one is deleted). When it cannot be moved,
+    it is deleted; None when nothing was there.
+    """
+    if not os.path.lexists(folder):
+        return None
+    aside = folder.with_name(folder.name + ".broken")
+    try:
+        if os.path.lexists(aside):
+            _remove(aside)
+        os.replace(folder, aside)
+        return aside
+    except OSError as exc:
+        log.warning("cannot move %s aside (%s); deleting it", folder, exc)
+        _remove(folder)
+        return None
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+class SelfRepairingIndex:
+    """The corpus's sentence index: a read that finds it damaged rebuilds it, then is tried again.
+
+    Implements :class:`~bot.index.SentenceIndex` over the index it holds (swapped for a rebuilt
+    one by :meth:`Corpus.repair`), so the answering stages use it like any index.
+    """
+
+    def __init__(self, corpus: Corpus, index: SentenceIndex) -> None:
+        self._corpus = corpus
+        self.current = index
+        self.generation = 0  # how many times the index was rebuilt
+
+    def swap(self, index: SentenceIndex) -> None:
+        """Answer from ``index`` from now on."""
+        self.current = index
+        self.generation += 1
+
+    @property
+    def path(self) -> Path | None:
+        """Where the index lives (for messages)."""
+        return getattr(self.current, "path", None)
+
+    def _read(self, name: str, *args: Any) -> Any:
+        generation = self.generation
+        try:
+            return getattr(self.current, name)(*args)
+        except IndexCorruptError as exc:
+            self._corpus.repair(exc, generation)
+            return getattr(self.current, name)(*args)
+
+    # -- reads: repaired on damage ---------------------------------------------------------
+
+    def search(self, terms: Sequence[WeightedTerm], limit: int) -> list[Hit]:
+        """The best ``limit`` sentences for a bag of weighted words, best first."""
+        return self._read("search", terms, limit)
+
+    def sentences(self, article_id: str, first: int = 0, last: int | None = None) -> list[Sentence]:
+        """Sentences of one article with ``first <= position <= last``, in order."""
+        return self._read("sentences", article_id, first, last)
+
+    def document_frequency(self, word: str) -> int:
+        """In how many sentences the folded word occurs."""
+        return self._read("document_frequency", word)
+
+    def vocabulary(self) -> dict[str, int]:
+        """Every folded word of the index and its document frequency."""
+        return self._read("vocabulary")
+
+    def reload(self) -> None:
+        """See what another process committed since this one last looked."""
+        self._read("reload")
+
+    @property
+    def size(self) -> int:
+        """The number of sentences indexed."""
+        return self.current.size
+
+    # -- writes: a refresh that finds damage repairs the index itself ------------------------
+
+    def replace_article(self, article_id: str, lang: str, sentences: Sequence[Sentence]) -> None:
+        """Stage the sentences of one article, replacing any it had."""
+        self.current.replace_article(article_id, lang, sentences)
+
+    def remove_article(self, article_id: str) -> None:
+        """Stage the removal of every sentence of one article."""
+        self.current.remove_article(article_id)
+
+    def clear(self) -> None:
+        """Remove every sentence, at once."""
+        self.current.clear()
+
+    def commit(self) -> None:
+        """Make staged changes visible, atomically."""
+        self.current.commit()
+
+    def rollback(self) -> None:
+        """Drop staged changes; the committed index keeps answering."""
+        self.current.rollback()
 
 
 class Corpus:
@@ -52,16 +185,17 @@ class Corpus:
     def __init__(
         self, index: SentenceIndex, catalog: Catalog, settings: Settings, folder: Path, catalog_path: Path | None
     ) -> None:
-        self.index = index
+        self.index = SelfRepairingIndex(self, index)
         self.catalog = catalog
         self.settings = settings
         self.folder = folder
         self._catalog_path = catalog_path
-        self._refresh_lock = threading.Lock()
+        self._refresh_lock = threading.RLock()  # re-entered by a repair found during a refresh
         self._save_lock = threading.Lock()
         self._saved: Catalog | None = None
         self._disk_stamp = _stamp(catalog_path)
         self._derived: dict[str, Any] = {}
+        self._last_repair: float | None = None
         self.last_report: RefreshReport | None = None
         self._derive()
 
@@ -69,20 +203,24 @@ class Corpus:
     def open(cls, settings: Settings) -> Corpus:
         """The index of ``settings.corpus`` as last committed (not yet refreshed).
 
-        Raises ``FileNotFoundError`` when the corpus folder does not exist.
+        A damaged index is moved aside and replaced by an empty one (the first refresh fills
+        it). Raises ``FileNotFoundError`` when the corpus folder does not exist.
         """
         folder = Path(settings.corpus)
         if not folder.is_dir():
             raise FileNotFoundError(f"corpus folder not found: {folder}")
         index_folder = Path(settings.index_dir) / corpus_key(folder)
-        index = open_index(settings.index_backend, index_folder)
+        index = _open_or_replace(settings.index_backend, index_folder)
         catalog_path = index_folder / "catalog.json"
         catalog = Catalog.load(catalog_path, str(folder.resolve())) if index.size else None
         if catalog is None:
             catalog = Catalog(corpus=str(folder.resolve()))
             if index.size:
                 log.info("index at %s has no matching catalog: rebuilding", index_folder)
-                index.clear()
+                try:
+                    index.clear()
+                except IndexCorruptError as exc:
+                    index = _replace(settings.index_backend, index_folder, exc)
         return cls(index, catalog, settings, folder, catalog_path)
 
     # -- keeping current -------------------------------------------------------------------
@@ -98,18 +236,79 @@ class Corpus:
         with self._refresh_lock:
             catalog = self.catalog
             draft = Catalog(catalog.corpus, dict(catalog.entries), dict(catalog.skipped))
-            report = update_index(
-                self.index, draft, self.folder, self.settings.boilerplate, progress, paths,
-                follow_external_symlinks=self.settings.follow_external_symlinks,
+            try:
+                report = update_index(
+                    self.index, draft, self.folder, self.settings.boilerplate, progress, paths,
+                    follow_external_symlinks=self.settings.follow_external_symlinks,
+                )
+            except IndexCorruptError as exc:
+                return self.repair(exc, progress=progress)
+            self._install(draft, report)
+            return report
+
+    def load(self, progress: Callable[[int, int], None] | None = None) -> RefreshReport:
+        """The first refresh, at start: when it fails but an index was built before, that one answers.
+
+        The failure is logged as one WARNING line and kept in the report's ``error``; with no
+        previous index to answer from, :class:`~bot.index.IndexUpdateError` is raised.
+        """
+        try:
+            return self.refresh(progress)
+        except IndexUpdateError as exc:
+            if not self.catalog.entries:
+                raise
+            log.warning("%s; answering from the previous index (%d articles)", exc, len(self.catalog.entries))
+            catalog = self.catalog
+            report = RefreshReport(
+                (), (), (), tuple(skip for _, (_, skip) in sorted(catalog.skipped.items())),
+                len(catalog.entries), catalog.sentence_count, 0.0, error=str(exc),
             )
-            self.catalog = draft
-            path = self._catalog_path
-            if path is not None and (report.changed_anything or not path.exists()):
-                self._save_catalog(path, wait=self.last_report is None)
-            if report.changed_anything or self.last_report is None:
-                self._derive()
+            self._derive()
             self.last_report = report
             return report
+
+    def repair(
+        self, error: Exception, generation: int | None = None, progress: Callable[[int, int], None] | None = None
+    ) -> RefreshReport:
+        """Rebuild a damaged index from the corpus folder (the damaged one is moved aside).
+
+        ``generation`` is the index generation the caller found damaged: when another thread
+        has rebuilt it meanwhile, nothing is done. Damage found again within
+        :data:`REPAIR_INTERVAL` seconds of a rebuild is raised instead of rebuilding again.
+        Questions asked meanwhile keep using the old index until the new one is ready.
+        """
+        with self._refresh_lock:
+            if generation is not None and generation != self.index.generation:
+                return self.last_report  # type: ignore[return-value]  # set by the rebuild
+            now = time.monotonic()
+            if self._last_repair is not None and now - self._last_repair < REPAIR_INTERVAL:
+                raise error
+            self._last_repair = now
+            index_folder = Path(self.settings.index_dir) / corpus_key(self.folder)
+            fresh = _replace(self.settings.index_backend, index_folder, error)
+            draft = Catalog(corpus=self.catalog.corpus)
+            try:
+                report = update_index(
+                    fresh, draft, self.folder, self.settings.boilerplate, progress,
+                    follow_external_symlinks=self.settings.follow_external_symlinks,
+                )
+            except IndexCorruptError as again:
+                raise IndexUpdateError(f"rebuilding the damaged index failed: {again}") from again
+            self.index.swap(fresh)
+            self._saved = None
+            self._install(draft, report, wait=True)
+            log.info("index rebuilt: %d articles, %d sentences", report.articles, report.sentences)
+            return report
+
+    def _install(self, draft: Catalog, report: RefreshReport, wait: bool | None = None) -> None:
+        """Make a committed update's catalog current (and save it)."""
+        self.catalog = draft
+        path = self._catalog_path
+        if path is not None and (report.changed_anything or not path.exists()):
+            self._save_catalog(path, wait=self.last_report is None if wait is None else wait)
+        if report.changed_anything or self.last_report is None:
+            self._derive()
+        self.last_report = report
 
     def _save_catalog(self, path: Path, wait: bool) -> None:
         """Write the catalog; after the first load, in the background (at scale it takes a second).
@@ -123,8 +322,13 @@ class Corpus:
                 catalog = self.catalog  # the newest by the time the lock is ours
                 if catalog is self._saved:
                     return
-                path.parent.mkdir(parents=True, exist_ok=True)
-                catalog.save(path)
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    catalog.save(path)
+                except OSError as exc:  # the index is committed: a lagging catalog heals at the next refresh
+                    log.warning("could not save the index catalog %s (%s); it is written again at the next change",
+                                path, exc.strerror or exc)
+                    return
                 self._saved = catalog
                 self._disk_stamp = _stamp(path)
 
