@@ -395,12 +395,16 @@ def _front_matter_problem(node: yaml.Node) -> str | None:
     the constructed data would hold, and stops as soon as the budget is spent.
     """
     stack: list[tuple[yaml.Node, int]] = [(node, 1)]
+    seen: set[int] = set()
     values = 0
     while stack:
         current, depth = stack.pop()
         values += 1
+        seen.add(id(current))
         if values > MAX_FRONT_MATTER_VALUES:
-            return f"front matter not read: it expands to more than {MAX_FRONT_MATTER_VALUES:,} values (YAML aliases)"
+            how = "expands to" if len(seen) < values else "holds"  # a node reached twice: an alias
+            why = " (YAML aliases)" if len(seen) < values else ""
+            return f"front matter not read: it {how} more than {MAX_FRONT_MATTER_VALUES:,} values{why}"
         if depth > MAX_FRONT_MATTER_DEPTH:
             return f"front matter not read: it is nested deeper than {MAX_FRONT_MATTER_DEPTH} levels"
         if isinstance(current, yaml.MappingNode):

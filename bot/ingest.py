@@ -231,7 +231,15 @@ def prepare_all(
         return
     chunks = [paths[i : i + BATCH_FILES] for i in range(0, total, BATCH_FILES)]
     arguments = [(chunk, root, boilerplate, follow_external_symlinks) for chunk in chunks]
-    with WorkerPool(workers) as pool:
+    try:
+        pool = WorkerPool(workers)
+    except WorkerDied as exc:
+        log.warning("%s; reading the files in this process", exc)
+        for path in paths:
+            yield prepare(path, root, boilerplate, follow_external_symlinks)
+            report(1)
+        return
+    with pool:
         for chunk, (ok, value) in zip(chunks, pool.imap_outcomes(_BATCH_TASK, arguments), strict=True):
             if not ok:
                 log.warning("a worker process failed reading %d files (%s); reading them one by one", len(chunk), value)
@@ -248,10 +256,15 @@ def _prepare_one_by_one(
     pool: WorkerPool | None = None
     try:
         for path in paths:
-            if crashes >= _MAX_CRASHES:  # the workers themselves are failing: read the rest here
+            if pool is None and crashes < _MAX_CRASHES:
+                try:
+                    pool = WorkerPool(1)
+                except WorkerDied as exc:
+                    log.warning("%s; reading the files in this process", exc)
+                    crashes = _MAX_CRASHES
+            if pool is None:  # the workers themselves are failing: read the rest here
                 yield prepare(path, root, boilerplate, follow_external_symlinks)
                 continue
-            pool = pool or WorkerPool(1)
             try:
                 [prepared] = pool.call(_BATCH_TASK, [path], root, boilerplate, follow_external_symlinks)
             except WorkerDied as exc:

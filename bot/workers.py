@@ -68,15 +68,28 @@ def workers_available() -> bool:
 
 
 class _Worker:
-    """One worker process and its pipes."""
+    """One worker process and its pipes; ready (it said so) once constructed."""
 
     def __init__(self) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, (_PACKAGE_PARENT, env.get("PYTHONPATH"))))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bot.workers", str(os.getpid()), str(logging.getLogger("bot").getEffectiveLevel())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
-        )
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "bot.workers", str(os.getpid()),
+                 str(logging.getLogger("bot").getEffectiveLevel())],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
+            )
+        except OSError as exc:
+            raise WorkerDied(f"cannot start a worker process: {exc}") from exc
+        assert self.process.stdout is not None
+        try:
+            ready = _read(self.process.stdout)
+        except (EOFError, OSError, pickle.UnpicklingError) as exc:
+            self.close(wait=1.0)
+            raise WorkerDied(f"a worker process did not start (exit code {self.process.poll()})") from exc
+        if ready != ("ready", self.process.pid):
+            self.close(wait=1.0)
+            raise WorkerDied(f"a worker process said {ready!r} instead of being ready")
 
     def call(self, function: str, args: tuple[Any, ...]) -> Any:
         assert self.process.stdin is not None and self.process.stdout is not None
@@ -108,6 +121,7 @@ class _Worker:
 class WorkerPool:
     """A few worker processes; :meth:`imap_outcomes` runs a function over many argument tuples.
 
+    Raises :class:`WorkerDied` when the workers cannot be started (then read in-process).
     Use as a context manager, in one thread: leaving it stops the workers. (``PR_SET_PDEATHSIG``
     fires when the *thread* that started a worker ends, so workers are only started by the
     thread that made the pool.) A worker that dies is not replaced: its call raises
@@ -119,10 +133,14 @@ class WorkerPool:
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: list[_Worker] = []
         self._lock = threading.Lock()
-        for _ in range(self.size):
-            worker = _Worker()
-            self._all.append(worker)
-            self._idle.put(worker)
+        try:
+            for _ in range(self.size):
+                worker = _Worker()
+                self._all.append(worker)
+                self._idle.put(worker)
+        except WorkerDied:
+            self.close()
+            raise
 
     def _take(self) -> _Worker:
         while True:
@@ -228,6 +246,7 @@ def serve(parent: int, level: int, stdin: IO[bytes], stdout: IO[bytes]) -> None:
     root.addHandler(collect)
     root.setLevel(collect.level)
     functions: dict[str, Callable[..., Any]] = {}
+    _write(stdout, ("ready", os.getpid()))
     while True:
         try:
             name, args = _read(stdin)

@@ -156,8 +156,9 @@ def test_a_script_without_a_main_guard_can_build_an_index(tmp_path: Path) -> Non
     corpus = write_corpus(tmp_path / "corpus", PARALLEL_MIN_FILES + 50)
     script = tmp_path / "no_guard.py"
     script.write_text(GUARDLESS_SCRIPT, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, (str(REPO), os.environ.get("PYTHONPATH"))))}
     done = subprocess.run(
-        [sys.executable, str(script), str(corpus), str(tmp_path / "index")], cwd=tmp_path,
+        [sys.executable, str(script), str(corpus), str(tmp_path / "index")], cwd=tmp_path, env=env,
         capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -172,3 +173,14 @@ def test_warnings_from_worker_processes_reach_the_log(tmp_path: Path, caplog: py
     assert answerer.article_count == PARALLEL_MIN_FILES + 12
     messages = [r.getMessage() for r in caplog.records if r.name == "bot.articles"]
     assert any("vazio.txt: skipped: empty file" in m for m in messages), messages
+
+
+def test_workers_that_cannot_start_mean_reading_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    corpus = write_corpus(tmp_path / "corpus", PARALLEL_MIN_FILES + 10)
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # a "Python" that exits at once
+    with caplog.at_level(logging.WARNING, logger="bot"):
+        answerer = Answerer.from_folder(corpus, index_dir=tmp_path / "index")
+    assert answerer.article_count == PARALLEL_MIN_FILES + 12 and not answerer.last_report.skipped
+    assert any("did not start" in r.getMessage() for r in caplog.records)
