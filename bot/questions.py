@@ -65,6 +65,8 @@ _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
 MAX_QUESTION_CHARS = 1000
 #: Format characters kept by :func:`clean_question`: the joiners inside emoji and Indic words.
 _KEPT_FORMAT = frozenset("\u200c\u200d")
+#: ... but only inside a word: a joiner next to a space or an end joins nothing.
+_LOOSE_JOINERS = re.compile(r"(?<!\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\S)")
 
 
 class QuestionError(ValueError):
@@ -90,7 +92,7 @@ def clean_text(text: str) -> str:
             c if c.isprintable() or c in _KEPT_FORMAT else (" " if c.isspace() else "")
             for c in text
         )
-    return " ".join(text.split())
+    return " ".join(_LOOSE_JOINERS.sub("", text).split())
 
 
 def clean_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:

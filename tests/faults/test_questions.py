@@ -22,8 +22,17 @@ from bot.questions import MAX_QUESTION_CHARS, QuestionError, clean_question
 from bot.translate import MAX_CHARS, Translator, bounded
 from tests.conftest import REPO
 
-#: Every code point, lone surrogates and control characters included.
-ANY_CHARACTER = st.characters(codec=None, categories=None)
+#: Every code point, with lone surrogates, controls and format characters drawn often.
+ANY_CHARACTER = st.one_of(
+    st.characters(codec=None, categories=None),
+    st.characters(codec=None, categories=["Cs", "Cc", "Cf", "Zl", "Zp", "Co"]),
+    st.sampled_from("\ud800\udcff\udfff\x00\x1b\u202e\u200b\ufeff\u00ad"),
+)
+
+
+def any_text(min_size: int = 0, max_size: int = 300) -> st.SearchStrategy[str]:
+    """Strings of :data:`ANY_CHARACTER` (``st.text`` never draws lone surrogates)."""
+    return st.lists(ANY_CHARACTER, min_size=min_size, max_size=max_size).map("".join)
 
 
 def utf8_json(result: Result) -> str:
@@ -66,11 +75,11 @@ def test_surrogates_and_controls_are_answered_as_valid_utf8(seed_answerer: Answe
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(ANY_CHARACTER, max_size=120))
+@given(any_text(max_size=120))
 def test_autocomplete_and_filters_take_any_text(seed_answerer: Answerer, typed: str) -> None:
     for suggestion in seed_answerer.suggest(typed):
         suggestion.encode("utf-8")
-        assert suggestion.isprintable()
+        assert all(c.isprintable() or c in "\u200c\u200d" for c in suggestion)
     for info in seed_answerer.articles(typed):
         info.title.encode("utf-8")
 
@@ -163,19 +172,19 @@ def answered_or_refused(answerer: Answerer, question: str) -> None:
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(ANY_CHARACTER, max_size=300))
+@given(any_text(max_size=300))
 def test_any_text_gets_a_result_or_a_clean_value_error(seed_answerer: Answerer, question: str) -> None:
     answered_or_refused(seed_answerer, question)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(ANY_CHARACTER, min_size=900, max_size=1100))
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.large_base_example])
+@given(any_text(900, 1100))
 def test_any_long_text_gets_a_result_or_a_clean_value_error(seed_answerer: Answerer, question: str) -> None:
     answered_or_refused(seed_answerer, question)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.text(ANY_CHARACTER, min_size=1, max_size=200))
+@given(any_text(1, 200))
 def test_any_search_terms_get_answers_or_a_clean_value_error(seed_answerer: Answerer, terms: str) -> None:
     try:
         answers = seed_answerer.search(terms, limit=5)
