@@ -26,6 +26,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from bot.answering import _assemble
+from bot.answering._budget import budgeted
 from bot.answering._confidence import is_confident
 from bot.answering._corpus import Corpus
 from bot.answering._expand import Expander
@@ -132,6 +133,7 @@ class Answerer:
         """Completions of what the user typed: names the corpus mentions, headlines (autocomplete)."""
         return self._corpus.suggester().suggest(clean_text(text)[:MAX_QUESTION_CHARS], limit)
 
+    @budgeted(lane=False)
     def gloss(self, text: str, target: str = "en") -> str | None:
         """An offline translation of a quote into ``target`` (None when translation is unavailable)."""
         source = "pt" if target == "en" else "en"
@@ -139,6 +141,7 @@ class Answerer:
 
     # -- answering -------------------------------------------------------------------------
 
+    @budgeted()
     def ask(self, question: str, limit: int | None = None) -> Result:
         """The sentences answering ``question``, best first.
 
@@ -156,6 +159,7 @@ class Answerer:
             suggestions = _assemble.suggestions(self._corpus, q, scored)
         return Result(question, tuple(answers), suggestions, q.asks, q.lang, translated)
 
+    @budgeted()
     def search(self, terms: str, limit: int = 25) -> list[Answer]:
         """The best matching sentences for free-text terms, no confidence cut."""
         if not terms or not terms.strip():

@@ -158,6 +158,45 @@ def test_a_long_translation_does_not_hold_up_another() -> None:
         slow.join()
 
 
+def test_long_questions_queue_behind_each_other_not_in_front_of_others(seed_answerer: Answerer) -> None:
+    from bot.answering import _budget
+
+    release = threading.Event()
+    holding = threading.Event()
+
+    def long_question_at_work() -> None:
+        with _budget.slot(_budget.LONG_QUESTION_CHARS + 1):
+            holding.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=long_question_at_work)
+    worker.start()
+    try:
+        assert holding.wait(5)
+        short = threading.Thread(target=seed_answerer.ask, args=("When did Lavrov visit Pyongyang?",))
+        long = threading.Thread(target=seed_answerer.ask, args=("When did Lavrov visit Pyongyang? " * 12,))
+        refused: list[QuestionError] = []
+
+        def ask_overlong() -> None:
+            try:
+                seed_answerer.ask("x " * 900)
+            except QuestionError as exc:
+                refused.append(exc)
+
+        overlong = threading.Thread(target=ask_overlong)
+        for thread in (short, long, overlong):
+            thread.start()
+        short.join(10)
+        overlong.join(10)
+        assert not short.is_alive() and not overlong.is_alive() and refused  # neither waits for a long one
+        assert long.is_alive()  # a long question waits for the one at work
+    finally:
+        release.set()
+        worker.join()
+    long.join(20)
+    assert not long.is_alive()
+
+
 # --- fuzz ------------------------------------------------------------------------------------------
 
 
