@@ -13,7 +13,10 @@ keys, which are kept in ``Article.meta``). Loading:
 * marks the headline, standfirst, photo captions and bylines as their own block kinds.
 
 Nothing here raises on a bad file: a file that cannot be loaded becomes a
-:class:`~bot.records.Skipped` with exactly one WARNING on the ``bot.articles`` logger.
+:class:`~bot.records.Skipped` with exactly one WARNING on the ``bot.articles`` logger. Nothing
+outside the corpus folder is read (symlinks pointing out are skipped) unless the caller allows it
+(``follow_external_symlinks``); file names that are not UTF-8 are skipped and shown with their
+bytes escaped (``bad\\xff.txt``).
 """
 
 from __future__ import annotations
@@ -204,8 +207,29 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 
-def _read_bytes(path: Path) -> tuple[bytes, int]:
-    """At most ``MAX_BYTES + 1`` bytes of ``path`` and its size; never blocks on FIFOs or devices."""
+def _resolves_outside(path: Path, root: Path, article_id: str) -> bool:
+    """True when ``path`` (the file ``article_id`` of the folder ``root``) resolves outside ``root``.
+
+    Only a symlink between ``root`` and the file can lead out, so the full resolution is done
+    only when one of those few names is a symlink.
+    """
+    if article_id == path.as_posix():  # not under root at all
+        return True
+    current = root
+    for part in article_id.split("/"):
+        current = current / part
+        if os.path.islink(current):
+            return not is_inside(os.path.realpath(path), os.path.realpath(root))
+    return False
+
+
+def _read_bytes(path: Path, inside: tuple[Path, str] | None = None) -> tuple[bytes, int]:
+    """At most ``MAX_BYTES + 1`` bytes of ``path`` and its size; never blocks on FIFOs or devices.
+
+    With ``inside`` (the corpus folder and the file's article id), a file that resolves outside
+    the folder is refused, and the file opened must be the one that was checked (a symlink
+    swapped meanwhile is refused).
+    """
     try:
         info = os.stat(path)
     except OSError as exc:
@@ -216,8 +240,13 @@ def _read_bytes(path: Path) -> tuple[bytes, int]:
         raise _Unloadable("is a directory, not a file")
     if not stat.S_ISREG(info.st_mode):
         raise _Unloadable("not a regular file")
+    if inside is not None and _resolves_outside(path, *inside):
+        raise _Unloadable(_OUTSIDE)
     try:
         with open(path, "rb") as handle:
+            opened = os.fstat(handle.fileno())
+            if inside is not None and (opened.st_dev, opened.st_ino) != (info.st_dev, info.st_ino):
+                raise _Unloadable("file was replaced while it was being read; it is read again at the next change")
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         raise _Unloadable(f"cannot read: {exc.strerror or exc}") from exc
@@ -231,7 +260,10 @@ def _decode(data: bytes, truncated: bool) -> tuple[str, str]:
             text = data[len(bom):].decode(encoding, errors="replace")
             return text, encoding
     if b"\x00" in data:
-        raise _Unloadable("binary file (NUL bytes), not text")
+        found = _utf16_without_bom(data)
+        if found is None:
+            raise _Unloadable("binary file (NUL bytes), not text")
+        return found
     text = _decode_utf8(data, truncated)
     if text is not None:
         return text, "utf-8"
@@ -245,6 +277,34 @@ def _decode(data: bytes, truncated: bool) -> tuple[str, str]:
     if best is None:
         raise _Unloadable("binary file (no text encoding fits), not text")
     return str(best), best.encoding
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 text without a byte order mark, told by where its NUL bytes are; None if it is not.
+
+    In UTF-16 Latin text nearly every character has one zero byte, always on the same side
+    (odd offsets for little-endian, even for big-endian) and the other byte almost never zero;
+    and, decoded, it has words: spaces or line breaks between them.
+    """
+    sample = data[:8192]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
+        if high.count(0) < 0.6 * len(high) or low.count(0) > 0.02 * len(low):
+            continue
+        body = data[: len(data) - len(data) % 2]
+        try:
+            text = body.decode(encoding)
+        except UnicodeDecodeError as exc:
+            if exc.start < len(body) - 4:  # only a pair cut by MAX_BYTES at the very end is forgiven
+                return None
+            text = body[: exc.start].decode(encoding)
+        head = text[:4096]
+        if sum(1 for c in head if c.isspace()) < len(head) / 40:
+            return None
+        return text, encoding
+    return None
 
 
 def _decode_utf8(data: bytes, truncated: bool) -> str | None:
@@ -337,10 +397,65 @@ def _split_front_matter(text: str) -> tuple[str | None, str, list[str]]:
     return None, text, []
 
 
-def _parse_front_matter(source: str) -> tuple[dict[str, Any], list[str]]:
-    """The front matter as a mapping; broken YAML falls back to reading ``key: value`` lines."""
+#: Front matter that expands (YAML aliases followed) to more values than this, or is nested deeper,
+#: is not read: half a kilobyte of nested aliases ("billion laughs") expands to billions of values.
+MAX_FRONT_MATTER_VALUES = 10_000
+MAX_FRONT_MATTER_DEPTH = 20
+
+
+def _front_matter_problem(node: yaml.Node) -> str | None:
+    """Why a composed front matter is too big to construct (None when it is not).
+
+    Aliases are the same node object reached twice, so walking the node graph counts every value
+    the constructed data would hold, and stops as soon as the budget is spent.
+    """
+    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
+    seen: set[int] = set()
+    values = 0
+    while stack:
+        current, depth = stack.pop()
+        values += 1
+        seen.add(id(current))
+        if values > MAX_FRONT_MATTER_VALUES:
+            how = "expands to" if len(seen) < values else "holds"  # a node reached twice: an alias
+            why = " (YAML aliases)" if len(seen) < values else ""
+            return f"front matter not read: it {how} more than {MAX_FRONT_MATTER_VALUES:,} values{why}"
+        if depth > MAX_FRONT_MATTER_DEPTH:
+            return f"front matter not read: it is nested deeper than {MAX_FRONT_MATTER_DEPTH} levels"
+        if isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.append((key, depth + 1))
+                stack.append((value, depth + 1))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in current.value)
+    return None
+
+
+def _load_yaml(source: str) -> tuple[Any, str | None]:
+    """The front matter's data, or (None, why it was not constructed)."""
+    loader = _FrontMatterLoader(source)  # a SafeLoader subclass: safe
     try:
-        data = yaml.load(source, Loader=_FrontMatterLoader)  # a SafeLoader subclass: safe
+        node = loader.get_single_node()
+        if node is None:
+            return None, None
+        problem = _front_matter_problem(node)
+        if problem is not None:
+            return None, problem
+        return loader.construct_document(node), None
+    finally:
+        loader.dispose()
+
+
+def _parse_front_matter(source: str) -> tuple[dict[str, Any], list[str]]:
+    """The front matter as a mapping; broken YAML falls back to reading ``key: value`` lines.
+
+    Front matter over the size budget (:data:`MAX_FRONT_MATTER_VALUES`, :data:`MAX_FRONT_MATTER_DEPTH`)
+    is not read at all.
+    """
+    try:
+        data, problem = _load_yaml(source)
+        if problem is not None:
+            return {}, [problem]
     except Exception as exc:  # yaml raises many error types (and RecursionError on deep nesting)
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return _loose_fields(source), [f"broken YAML front matter ({first_line})"]
@@ -390,10 +505,10 @@ def _field_text(value: Any) -> str | None:
 
 _ISO_DATE = re.compile(
     r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?"
-    r"(?:(?:T|\s+)\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?)?$",
+    r"(?:(?:T|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(?:Z|[+-](\d{2}):?(\d{2})|UTC|GMT)?)?$",
     re.IGNORECASE,
 )
-_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+\d{1,2}[:h]\d{2}.*)?$")
+_DMY_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:h](\d{2})(?::(\d{2}))?\b.*)?$")
 
 
 def parse_date(value: Any) -> str | None:
@@ -416,11 +531,22 @@ def parse_date(value: Any) -> str | None:
         return None
     match = _ISO_DATE.match(text)
     if match:
+        if not _valid_time(*match.group(4, 5, 6)) or not _valid_time(match.group(7), match.group(8), None):
+            return None  # "2017-08-05 25:00" is not a time, so the whole value is not believed
         return _checked_date(match.group(1), match.group(2), match.group(3))
     match = _DMY_DATE.match(text)
     if match:
+        if not _valid_time(*match.group(4, 5, 6)):
+            return None
         return _checked_date(match.group(3), match.group(2), match.group(1))
     return _written_date(text) if any(c.isdigit() for c in text) else None
+
+
+def _valid_time(hour: str | None, minute: str | None, second: str | None) -> bool:
+    """True for an absent time or one on a clock (00:00:00 to 23:59:59, a leap second allowed)."""
+    if hour is None:
+        return True
+    return int(hour) <= 23 and int(minute or 0) <= 59 and int(second or 0) <= 60
 
 
 def _checked_date(year: str, month: str | None, day: str | None) -> str | None:
@@ -740,6 +866,36 @@ def relative_id(path: Path, root: Path) -> str:
     return path.as_posix()
 
 
+def escaped(text: str) -> str:
+    """``text`` with the bytes of a non-UTF-8 file name escaped (``bad\\xff.txt``): safe to print and store."""
+    if text.isascii() or not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def display_id(path: Path, root: Path) -> str:
+    """The article id of ``path`` as it is shown and stored in skip reports (bytes escaped)."""
+    return escaped(relative_id(path, root))
+
+
+def name_problem(name: str) -> str | None:
+    """Why a file or folder name cannot be an article id (None when it can)."""
+    if any("\ud800" <= c <= "\udfff" for c in name):
+        return "name is not valid UTF-8 (rename the file)"
+    return None
+
+
+def is_inside(real: str, root_real: str) -> bool:
+    """True when the resolved path ``real`` is the resolved folder ``root_real`` or lies inside it."""
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
+
+
+_OUTSIDE = (
+    "symlink pointing outside the corpus folder: not read "
+    "(set follow_external_symlinks: true in config/bot.yaml to allow it)"
+)
+
+
 def file_signature(path: Path) -> tuple[int, int]:
     """``(size, mtime_ns)`` of ``path`` (following symlinks): what the index compares to see changes.
 
@@ -753,37 +909,47 @@ def file_signature(path: Path) -> tuple[int, int]:
 
 
 def load_article(
-    path: Path, root: Path, boilerplate: Mapping[str, Any] | None = None
+    path: Path, root: Path, boilerplate: Mapping[str, Any] | None = None, *, follow_external_symlinks: bool = False
 ) -> tuple[Article | None, Skipped | None]:
     """Load one article file; never raises.
 
     Returns ``(article, None)``, ``(None, skipped)`` when the file cannot be loaded, or
-    ``(article, skipped)`` when it loaded in part (broken front matter, cut at
+    ``(article, skipped)`` when it loaded in part (broken or oversized front matter, cut at
     :data:`MAX_BYTES`). ``boilerplate`` is the mapping read from ``boilerplate.yaml``
     (``Settings.boilerplate``); None uses the shipped ``bot/defaults/boilerplate.yaml``.
-    Problems are logged as one WARNING on ``bot.articles`` naming the file.
+    A file that resolves to a place outside ``root`` (a symlink out) is not read unless
+    ``follow_external_symlinks``. Problems are logged as one WARNING on ``bot.articles``
+    naming the file.
     """
     path = Path(path)
     article_id = relative_id(path, Path(root))
+    shown = escaped(str(path))
+    problem = name_problem(article_id)
+    if problem is not None:
+        log.warning("%s: skipped: %s", shown, problem)
+        return None, Skipped(escaped(article_id), problem)
+    inside = None if follow_external_symlinks else (Path(root), article_id)
     try:
-        article, problems, notes = _load(path, article_id, _rules_for(boilerplate))
+        article, problems, notes = _load(path, article_id, _rules_for(boilerplate), inside)
     except _Unloadable as exc:
-        log.warning("%s: skipped: %s", path, exc)
+        log.warning("%s: skipped: %s", shown, exc)
         return None, Skipped(article_id, str(exc))
     except Exception as exc:  # a bug must cost one file, not the whole load
-        log.warning("%s: skipped: unexpected error: %r", path, exc, exc_info=True)
+        log.warning("%s: skipped: unexpected error: %r", shown, exc, exc_info=True)
         return None, Skipped(article_id, f"unexpected error: {exc!r}")
     if problems:
-        log.warning("%s: loaded in part: %s", path, "; ".join(problems + notes))
+        log.warning("%s: loaded in part: %s", shown, "; ".join(problems + notes))
         return article, Skipped(article_id, "; ".join(problems))
     if notes:
-        log.warning("%s: %s", path, "; ".join(notes))
+        log.warning("%s: %s", shown, "; ".join(notes))
     return article, None
 
 
-def _load(path: Path, article_id: str, rules: _Rules) -> tuple[Article, list[str], list[str]]:
+def _load(
+    path: Path, article_id: str, rules: _Rules, inside: tuple[Path, str] | None
+) -> tuple[Article, list[str], list[str]]:
     """The article, reasons it loaded only in part, and notes worth a warning (odd encoding)."""
-    data, size = _read_bytes(path)
+    data, size = _read_bytes(path, inside)
     if not data:
         raise _Unloadable("empty file")
     truncated = len(data) > MAX_BYTES
@@ -863,11 +1029,12 @@ def _block_kind(kind: str) -> BlockKind:
 # --------------------------------------------------------------------------- folders
 
 
-def _walk(root: Path, on_skip: Callable[[Path, str], None]) -> list[Path]:
+def _walk(root: Path, on_skip: Callable[[Path, str], None], follow_external: bool = False) -> list[Path]:
     """Article files under ``root``, sorted by id; symlinked folders followed once, loops skipped.
 
     Real folders are walked before symlinked ones so that a link to a folder already in the
-    corpus is reported as a duplicate rather than stealing its files' ids.
+    corpus is reported as a duplicate rather than stealing its files' ids. Names that are not
+    UTF-8 and (unless ``follow_external``) symlinks resolving outside ``root`` are skipped.
     """
     root_real = os.path.realpath(root)
     visited = {root_real}
@@ -885,7 +1052,17 @@ def _walk(root: Path, on_skip: Callable[[Path, str], None]) -> list[Path]:
             if entry.name.startswith((".", "#")):
                 continue
             path = folder / entry.name
-            if _entry_is_dir(entry):
+            is_dir = _entry_is_dir(entry)
+            if not is_dir and not entry.name.lower().endswith(ARTICLE_SUFFIXES) and not entry.is_symlink():
+                continue  # not an article: its name does not matter
+            problem = name_problem(entry.name)
+            if problem is not None:
+                on_skip(path, ("folder " if is_dir else "") + problem)
+                continue
+            if not follow_external and entry.is_symlink() and not is_inside(os.path.realpath(path), root_real):
+                on_skip(path, _OUTSIDE)
+                continue
+            if is_dir:
                 if entry.name in _IGNORED_DIRS:
                     continue
                 _queue_folder(path, folder_real, entry.is_symlink(), visited, folders, linked, on_skip)
@@ -927,28 +1104,33 @@ def _queue_folder(
     (linked if is_link else folders).append((path, real))
 
 
-def iter_article_files(root: Path, on_skip: Callable[[Path, str], None] | None = None) -> Iterator[Path]:
+def iter_article_files(
+    root: Path, on_skip: Callable[[Path, str], None] | None = None, *, follow_external_symlinks: bool = False
+) -> Iterator[Path]:
     """Every ``.txt``/``.md`` file under ``root`` (recursive), sorted by article id.
 
     Hidden files and folders (``.git``, ``.index``) are skipped; symlinked folders are followed
     once, and symlink loops are skipped with one WARNING each (and passed to ``on_skip``). A folder
     named like ``x.txt`` is walked as a folder. Dangling or looping file symlinks are yielded so
-    that loading reports them.
+    that loading reports them. Names that are not UTF-8 are skipped, and so are symlinks that
+    resolve outside ``root`` unless ``follow_external_symlinks``.
     """
     root = Path(root)
 
     def report(path: Path, reason: str) -> None:
-        log.warning("%s: skipped: %s", path, reason)
+        log.warning("%s: skipped: %s", escaped(str(path)), reason)
         if on_skip is not None:
             on_skip(path, reason)
 
-    yield from _walk(root, report)
+    yield from _walk(root, report, follow_external_symlinks)
 
 
 def load_folder(
     root: Path,
     boilerplate: Mapping[str, Any] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    follow_external_symlinks: bool = False,
 ) -> tuple[list[Article], list[Skipped]]:
     """Load every article under ``root``; bad files and folders are skipped, never fatal.
 
@@ -959,13 +1141,13 @@ def load_folder(
     skipped: list[Skipped] = []
 
     def report(path: Path, reason: str) -> None:
-        log.warning("%s: skipped: %s", path, reason)
-        skipped.append(Skipped(relative_id(path, root), reason))
+        log.warning("%s: skipped: %s", escaped(str(path)), reason)
+        skipped.append(Skipped(display_id(path, root), reason))
 
-    files = _walk(root, report)
+    files = _walk(root, report, follow_external_symlinks)
     articles: list[Article] = []
     for done, path in enumerate(files, start=1):
-        article, skip = load_article(path, root, boilerplate)
+        article, skip = load_article(path, root, boilerplate, follow_external_symlinks=follow_external_symlinks)
         if article is not None:
             articles.append(article)
         if skip is not None:

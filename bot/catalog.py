@@ -3,7 +3,8 @@
 For each article file: its metadata (:class:`ArticleInfo`), the file signature it was indexed
 from (size, mtime), its sentence count and the names it mentions most (for autocomplete).
 Files that could not be loaded are kept too, with their reason, so an unchanged bad file is
-not re-read on every refresh.
+not re-read on every refresh. A catalog that cannot be read back exactly (garbage, truncated,
+the wrong shape) is treated as missing: the index is then rebuilt from the corpus.
 
 Where it is kept is a :class:`CatalogStore`: a JSON file beside the embedded index, written
 atomically (:class:`JsonCatalogStore`), or rows in the database of the PostgreSQL index
@@ -16,10 +17,11 @@ import contextlib
 import json
 import logging
 import os
+import shutil
 import threading
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from bot.records import ArticleInfo, Skipped
 
@@ -73,12 +75,18 @@ class Catalog:
             "skipped": {key: {"signature": list(sig), "reason": s.reason} for key, (sig, s) in self.skipped.items()},
         }
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        try:
+            tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+            if path.is_dir() and not path.is_symlink():  # a folder where the catalog belongs: ours to replace
+                shutil.rmtree(path)
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # never leave half a catalog taking space on a full disk
+            raise
 
     @classmethod
     def load(cls, path: Path, corpus: str) -> Catalog | None:
-        """The saved catalog for ``corpus``, or None when missing, unreadable or for another corpus."""
+        """The saved catalog for ``corpus``, or None when missing, unreadable, damaged or for another corpus."""
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
@@ -88,12 +96,37 @@ class Catalog:
             return None
         if not isinstance(data, dict) or data.get("version") != CATALOG_VERSION or data.get("corpus") != corpus:
             return None
-        entries = {
-            key: Entry(ArticleInfo(**e["info"]), tuple(e["signature"]), e["sentences"], tuple(e.get("names", ())))
-            for key, e in data["entries"].items()
-        }
-        skipped = {key: (tuple(s["signature"]), Skipped(key, s["reason"])) for key, s in data["skipped"].items()}
-        return cls(corpus=corpus, entries=entries, skipped=skipped)  # type: ignore[arg-type]
+        try:
+            return cls(corpus=corpus, entries=_entries(data["entries"]), skipped=_skipped(data["skipped"]))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            log.warning("%s: damaged (%s: %s); the index will be rebuilt", path, type(exc).__name__, exc)
+            return None
+
+
+def _signature(value: Any) -> tuple[int, int]:
+    size, mtime = value
+    if not isinstance(size, int) or not isinstance(mtime, int):
+        raise TypeError(f"a signature is two integers, not {value!r}")
+    return size, mtime
+
+
+def _entries(data: Any) -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    for key, e in data.items():
+        info = ArticleInfo(**e["info"])
+        texts = [getattr(info, f) for f in _INFO_FIELDS]
+        if info.id != key or not isinstance(info.title, str) or not all(t is None or isinstance(t, str) for t in texts):
+            raise ValueError(f"entry {key!r} does not describe its own article")
+        sentences = e["sentences"]
+        if not isinstance(sentences, int) or sentences < 0:
+            raise TypeError(f"entry {key!r}: sentences must be a count, not {sentences!r}")
+        names = tuple(str(n) for n in e.get("names", ()))
+        entries[key] = Entry(info, _signature(e["signature"]), sentences, names)
+    return entries
+
+
+def _skipped(data: Any) -> dict[str, tuple[tuple[int, int], Skipped]]:
+    return {key: (_signature(s["signature"]), Skipped(key, str(s["reason"]))) for key, s in data.items()}
 
 
 class CatalogStore(Protocol):
@@ -163,8 +196,13 @@ class JsonCatalogStore:
                 newest = self._latest  # the newest by the time the lock is ours
                 if newest is None or newest is self._saved:
                     return
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                newest.save(self.path)
+                try:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
+                    newest.save(self.path)
+                except OSError as exc:  # the index is committed: a lagging catalog heals at the next refresh
+                    log.warning("could not save the index catalog %s (%s); it is written again at the next change",
+                                self.path, exc.strerror or exc)
+                    return
                 self._saved = newest
                 self._stamp = _stamp(self.path)
 

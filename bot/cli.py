@@ -26,8 +26,9 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.dates import weekday_label
 from bot.gloss import LABEL as GLOSS_LABEL
 from bot.gloss import glosses_for
-from bot.index import IndexBusyError
+from bot.index import IndexUpdateError
 from bot.progress import Progress
+from bot.questions import QuestionError
 
 log = logging.getLogger("bot")
 
@@ -266,7 +267,14 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
             empty = {"question": question, "answers": [], "suggestions": [], "error": "empty question"}
             _emit(json.dumps(empty, ensure_ascii=False) if args.json else "(empty question)")
             continue
-        result = answerer.ask(question, limit=args.limit)
+        try:
+            result = answerer.ask(question, limit=args.limit)
+        except QuestionError as exc:  # too long, say: one clear line, and a batch goes on
+            if len(questions) == 1:
+                raise UsageError(str(exc)) from exc
+            _emit(json.dumps({"question": question[:200], "answers": [], "suggestions": [], "error": str(exc)},
+                             ensure_ascii=False) if args.json else f"({exc})")
+            continue
         glosses = _glosses(answerer, result, settings, args.gloss)
         if args.json:
             _emit(json.dumps(result_json(result, glosses), ensure_ascii=False))
@@ -281,6 +289,9 @@ def _cmd_index(args: argparse.Namespace, settings: Settings) -> int:
     start = time.perf_counter()
     answerer = _answerer(settings)
     report = answerer.last_report
+    if report.error:
+        print(f"error: {report.error}; the previous index was kept", file=sys.stderr)
+        return EXIT_ERROR
     seconds = time.perf_counter() - start
     print(f"corpus: {settings.corpus}")
     print(f"articles: {report.articles}  sentences: {report.sentences}  seconds: {seconds:.1f}")
@@ -477,7 +488,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, FileNotFoundError) as exc:
         print(f"error: {safe_text(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
-    except IndexBusyError as exc:
+    except IndexUpdateError as exc:  # the index is busy, the disk full: the old index (if any) is intact
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_ERROR
     except BrokenPipeError:  # "briefing-bot ask ... | head -1": the reader left, which is not an error

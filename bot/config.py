@@ -123,6 +123,7 @@ class Settings:
     config_dir: Path | None
     index_backend: str = "embedded"
     postgres: PostgresSettings = field(default_factory=PostgresSettings)
+    follow_external_symlinks: bool = False  # read files that symlinks in the corpus point to outside it
 
     @property
     def index_folder(self) -> Path:
@@ -240,7 +241,7 @@ def _is_snowflake(value: Any) -> bool:
 
 
 _KNOWN_KEYS: dict[str, set[str]] = {
-    "": {"corpus", "index_dir", "index_backend", "answers", "watch", "discord", "postgres"},
+    "": {"corpus", "index_dir", "index_backend", "follow_external_symlinks", "answers", "watch", "discord", "postgres"},
     "answers": {
         "max_quotes", "context_sentences", "candidates", "min_confidence", "suggestions", "translate", "semantic",
         "semantic_budget_ms",
@@ -495,6 +496,7 @@ def load_settings(config_dir: Path | str | None = None, corpus: Path | str | Non
         postgres=_postgres(
             top.section("postgres", _KNOWN_KEYS["postgres"]), top.data.get("index_backend") or "embedded"
         ),
+        follow_external_symlinks=top.boolean("follow_external_symlinks", False),
     )
     if problems.items:
         raise ConfigError(problems.items)

@@ -1,36 +1,53 @@
 """Bring the index up to date with a corpus folder: only what changed is read again.
 
 Files are read, cleaned, split and dated (``articles`` -> ``sentences``) in worker processes
-when there are many of them, then written to the index in one commit. A failure before the
-commit rolls everything back, so the previous index keeps answering.
+(:mod:`bot.workers`) when there are many of them, then written to the index in one commit.
+A bad file costs only that file: it is skipped with its reason, whether it fails to load, fails
+to index, or crashes the worker reading it. A failure of the update itself (no space left on
+the device, the index busy) rolls everything back and raises :class:`IndexUpdateError`, so the
+previous index keeps answering.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import logging
-import multiprocessing
 import os
 import re
+import shutil
 import time
 from collections import Counter
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.articles import ARTICLE_SUFFIXES, file_signature, iter_article_files, load_article, relative_id
+from bot.articles import (
+    ARTICLE_SUFFIXES,
+    display_id,
+    file_signature,
+    iter_article_files,
+    load_article,
+    name_problem,
+    relative_id,
+)
 from bot.catalog import Catalog, Entry
-from bot.index import SentenceIndex
+from bot.index import IndexBusyError, IndexCorruptError, IndexUpdateError, SentenceIndex
 from bot.language import STOPWORDS, fold
 from bot.progress import ProgressCallback
 from bot.records import ArticleInfo, Sentence, Skipped
 from bot.sentences import article_sentences
+from bot.workers import WorkerDied, WorkerPool, workers_available
 
 log = logging.getLogger(__name__)
 
 #: Below this many files, reading in-process beats starting worker processes.
 PARALLEL_MIN_FILES = 200
+#: Files per task sent to a worker process.
+BATCH_FILES = 50
+#: After this many files in a row crash the worker reading them, the rest are read in-process.
+_MAX_CRASHES = 3
 
 _NAME = re.compile(r"\b[A-ZÀ-Ý][\w’'-]+(?:\s+(?:(?:de|da|do|dos|das|of|the|al|bin)\s+)?[A-ZÀ-Ý][\w’'-]+)*")
 
@@ -62,6 +79,7 @@ class RefreshReport:
     articles: int
     sentences: int
     seconds: float
+    error: str | None = None  # why the update failed (nothing changed then), None when it succeeded
 
     @property
     def changed_anything(self) -> bool:
@@ -69,7 +87,9 @@ class RefreshReport:
         return bool(self.added or self.changed or self.removed)
 
 
-def _article_files(paths: Collection[Path], root: Path) -> dict[str, Path] | None:
+def _article_files(
+    paths: Collection[Path], root: Path, on_skip: Callable[[Path, str], None]
+) -> dict[str, Path] | None:
     """Article ids of the changed ``paths``; None when a folder changed (then the folder is walked)."""
     named: dict[str, Path] = {}
     for path in paths:
@@ -78,6 +98,10 @@ def _article_files(paths: Collection[Path], root: Path) -> dict[str, Path] | Non
             return None
         if any(part.startswith((".", "#")) for part in article_id.split("/")):
             continue  # hidden: never part of the corpus
+        problem = name_problem(article_id)
+        if problem is not None:
+            on_skip(Path(path), problem)
+            continue
         named[article_id] = Path(path)
     return named
 
@@ -98,15 +122,21 @@ def names_of(sentences: Iterable[Sentence], limit: int = 8) -> tuple[str, ...]:
     return tuple(name for name, _ in counts.most_common(limit))
 
 
-def prepare(path: Path, root: Path, boilerplate: Mapping[str, Any] | None) -> Prepared:
+def _skipped(article_id: str, signature: tuple[int, int], reason: str) -> Prepared:
+    return Prepared(article_id, signature, None, "und", (), (), Skipped(article_id, reason))
+
+
+def prepare(
+    path: Path, root: Path, boilerplate: Mapping[str, Any] | None, follow_external_symlinks: bool = False
+) -> Prepared:
     """Read one file into indexable sentences; never raises."""
     article_id = relative_id(path, root)
     try:
         signature = file_signature(path)
     except OSError as exc:
-        return Prepared(article_id, (0, 0), None, "und", (), (), Skipped(article_id, f"cannot stat: {exc}"))
+        return _skipped(article_id, (0, 0), f"cannot stat: {exc}")
     try:
-        article, skipped = load_article(path, root, boilerplate)
+        article, skipped = load_article(path, root, boilerplate, follow_external_symlinks=follow_external_symlinks)
         if article is None:
             return Prepared(article_id, signature, None, "und", (), (), skipped or Skipped(article_id, "not loaded"))
         sentences = tuple(article_sentences(article))
@@ -119,8 +149,58 @@ def prepare(path: Path, root: Path, boilerplate: Mapping[str, Any] | None) -> Pr
     return Prepared(article_id, signature, info, article.lang, sentences, names_of(sentences), skipped)
 
 
-def _prepare_batch(paths: Sequence[Path], root: Path, boilerplate: Mapping[str, Any] | None) -> list[Prepared]:
-    return [prepare(p, root, boilerplate) for p in paths]
+def prepare_batch(
+    paths: Sequence[Path], root: Path, boilerplate: Mapping[str, Any] | None, follow_external_symlinks: bool = False
+) -> list[Prepared]:
+    """:func:`prepare` over several files (one task of a worker process)."""
+    return [prepare(p, root, boilerplate, follow_external_symlinks) for p in paths]
+
+
+_BATCH_TASK = f"{__name__}:prepare_batch"
+
+
+def _stage(index: SentenceIndex, p: Prepared) -> bool:
+    """Stage one article's sentences; False (the article left out) when this article cannot be indexed.
+
+    An error that is not this article's (the disk, the index itself) still fails the whole update:
+    removing the half-staged article then fails too.
+    """
+    try:
+        index.replace_article(p.article_id, p.lang, p.sentences)
+        return True
+    except (ValueError, TypeError) as exc:  # a document refused (the index's own failures raise others)
+        index.remove_article(p.article_id)
+        log.warning("%s: skipped: could not be indexed (%s)", p.article_id, exc)
+        return False
+
+
+def _rollback(index: SentenceIndex) -> None:
+    try:
+        index.rollback()
+    except Exception as exc:  # the writer may already be dead (disk full); nothing was committed
+        log.debug("rollback failed: %s", exc)
+
+
+def describe_failure(exc: BaseException, where: Path | None = None) -> str:
+    """One line saying why an update failed, naming a full disk or a file size limit when that is the cause."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and len(chain) < 6:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    codes = {getattr(e, "errno", None) for e in chain}
+    said = " ".join(str(e) for e in chain).casefold()
+    place = f" ({where})" if where is not None else ""
+    full = bool(codes & {errno.ENOSPC, errno.EDQUOT}) or any(w in said for w in ("no space left", "storagefull"))
+    if not full and errno.EFBIG not in codes and "file too large" not in said and where is not None:
+        with contextlib.suppress(OSError):
+            full = shutil.disk_usage(where).free < 1024 * 1024
+    if full:
+        return f"no space left on the device holding the index{place}; free some space and refresh again"
+    if errno.EFBIG in codes or "file too large" in said or "filetoolarge" in said:
+        return f"a file of the index would grow past the file size limit{place} (ulimit -f); raise the limit"
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return f"updating the index failed: {text}"[:300]
 
 
 def prepare_all(
@@ -128,29 +208,82 @@ def prepare_all(
     root: Path,
     boilerplate: Mapping[str, Any] | None,
     progress: ProgressCallback | None = None,
+    follow_external_symlinks: bool = False,
 ) -> Iterator[Prepared]:
-    """Prepare many files, in worker processes when there are enough of them.
+    """Prepare many files, in worker processes when there are enough of them; never raises for a file.
 
-    ``progress(done, total, "reading files")`` is called as files are read (every batch) and at the end.
+    ``progress(done, total, "reading files")`` is called as files are read (every 100) and at the
+    end. Results come in the order of ``paths``. A batch whose worker died is read again file by
+    file, each in a fresh worker; a file that kills its worker too is skipped with that reason.
     """
     total = len(paths)
     workers = min(os.cpu_count() or 1, 4)
-    if total < PARALLEL_MIN_FILES or workers < 2:
-        for done, path in enumerate(paths, 1):
-            yield prepare(path, root, boilerplate)
-            if progress and (done % 100 == 0 or done == total):
-                progress(done, total, "reading files")
-        return
-    batch = 50
-    chunks = [paths[i : i + batch] for i in range(0, total, batch)]
     done = 0
-    context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for prepared in pool.map(_prepare_batch, chunks, [root] * len(chunks), [boilerplate] * len(chunks)):
-            yield from prepared
-            done += len(prepared)
-            if progress:
-                progress(done, total, "reading files")
+
+    def report(count: int) -> None:
+        nonlocal done
+        before, done = done, done + count
+        if progress and (done // 100 > before // 100 or done == total):
+            progress(done, total, "reading files")
+
+    if total < PARALLEL_MIN_FILES or workers < 2 or not workers_available():
+        for path in paths:
+            yield prepare(path, root, boilerplate, follow_external_symlinks)
+            report(1)
+        return
+    chunks = [paths[i : i + BATCH_FILES] for i in range(0, total, BATCH_FILES)]
+    arguments = [(chunk, root, boilerplate, follow_external_symlinks) for chunk in chunks]
+    try:
+        pool = WorkerPool(workers)
+    except WorkerDied as exc:
+        log.warning("%s; reading the files in this process", exc)
+        for path in paths:
+            yield prepare(path, root, boilerplate, follow_external_symlinks)
+            report(1)
+        return
+    with pool:
+        for chunk, (ok, value) in zip(chunks, pool.imap_outcomes(_BATCH_TASK, arguments), strict=True):
+            if not ok:
+                log.warning("a worker process failed reading %d files (%s); reading them one by one", len(chunk), value)
+                value = list(_prepare_one_by_one(chunk, root, boilerplate, follow_external_symlinks))
+            yield from value
+            report(len(chunk))
+
+
+def _prepare_one_by_one(
+    paths: Sequence[Path], root: Path, boilerplate: Mapping[str, Any] | None, follow_external_symlinks: bool
+) -> Iterator[Prepared]:
+    """One file at a time, in a worker of their own, so that a file crashing it costs only that file."""
+    crashes = 0
+    pool: WorkerPool | None = None
+    try:
+        for path in paths:
+            if pool is None and crashes < _MAX_CRASHES:
+                try:
+                    pool = WorkerPool(1)
+                except WorkerDied as exc:
+                    log.warning("%s; reading the files in this process", exc)
+                    crashes = _MAX_CRASHES
+            if pool is None:  # the workers themselves are failing: read the rest here
+                yield prepare(path, root, boilerplate, follow_external_symlinks)
+                continue
+            try:
+                [prepared] = pool.call(_BATCH_TASK, [path], root, boilerplate, follow_external_symlinks)
+            except WorkerDied as exc:
+                crashes += 1
+                pool.close()
+                pool = None
+                article_id = relative_id(path, root)
+                log.warning("%s: skipped: reading it crashed its worker process (%s)", article_id, exc)
+                yield _skipped(article_id, file_signature(path), f"reading it crashed the worker process ({exc})")
+                continue
+            except RuntimeError:  # the worker could not run the task at all: read it here
+                prepared = prepare(path, root, boilerplate, follow_external_symlinks)
+            crashes = 0
+            yield prepared
+    finally:
+        if pool is not None:
+            pool.close()
 
 
 def update_index(
@@ -160,13 +293,17 @@ def update_index(
     boilerplate: Mapping[str, Any] | None = None,
     progress: ProgressCallback | None = None,
     paths: Collection[Path] | None = None,
+    *,
+    follow_external_symlinks: bool = False,
 ) -> RefreshReport:
     """Re-read what changed in ``root`` since ``catalog`` was made; update index and catalog.
 
     ``paths``, when given, are the only files that may have changed (a watcher knows them):
     the folder is then not walked, which keeps a one-file change cheap in a large corpus.
-    Raises ``FileNotFoundError`` when ``root`` is not a folder. Any other exception rolls the
-    index back (the catalog is only changed after a successful commit).
+    Raises ``FileNotFoundError`` when ``root`` is not a folder, :class:`IndexCorruptError` when
+    the index turns out to be damaged, and :class:`IndexUpdateError` (one line saying why) when
+    the update fails otherwise. Every failure rolls the index back, and the catalog is only
+    changed after a successful commit.
     """
     start = time.perf_counter()
     if not root.is_dir():
@@ -175,12 +312,13 @@ def update_index(
     unwalked: list[Skipped] = []
 
     def walk_skip(path: Path, reason: str) -> None:
-        unwalked.append(Skipped(relative_id(path, root), reason))
+        unwalked.append(Skipped(display_id(path, root), reason))
 
     known = set(catalog.entries) | set(catalog.skipped)
-    named = _article_files(paths, root) if paths is not None else None
+    named = _article_files(paths, root, walk_skip) if paths is not None else None
     if named is None:
-        current = {relative_id(p, root): p for p in iter_article_files(root, walk_skip)}
+        found = iter_article_files(root, walk_skip, follow_external_symlinks=follow_external_symlinks)
+        current = {relative_id(p, root): p for p in found}
         removed = sorted(known - set(current))
     else:
         current = {article_id: p for article_id, p in named.items() if p.is_file()}
@@ -199,15 +337,16 @@ def update_index(
     entries: dict[str, Entry | None] = {}
     skipped: dict[str, tuple[tuple[int, int], Skipped]] = {}
     try:
-        for p in prepare_all(to_read, root, boilerplate, progress):
+        for p in prepare_all(to_read, root, boilerplate, progress, follow_external_symlinks):
             was_indexed = p.article_id in catalog.entries
+            if p.info is not None and not _stage(index, p):
+                p = _skipped(p.article_id, p.signature, "could not be indexed (see the log)")
             if p.info is None:
                 if was_indexed:
                     index.remove_article(p.article_id)
                     entries[p.article_id] = None
                     changed.append(p.article_id)
             else:
-                index.replace_article(p.article_id, p.lang, p.sentences)
                 entries[p.article_id] = Entry(p.info, p.signature, len(p.sentences), p.names)
                 (changed if was_indexed else added).append(p.article_id)
             if p.skipped is not None:
@@ -221,8 +360,10 @@ def update_index(
         index.commit()
         if report_commit:
             progress(1, 1, "writing the index")
-    except BaseException:
-        index.rollback()
+    except BaseException as exc:
+        _rollback(index)
+        if isinstance(exc, Exception) and not isinstance(exc, IndexBusyError | IndexCorruptError):
+            raise IndexUpdateError(describe_failure(exc, getattr(index, "path", None))) from exc
         raise
 
     for article_id in removed:

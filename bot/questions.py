@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from bot.dates import sentence_dates
@@ -58,6 +59,56 @@ _FUTURE = re.compile(
 )
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*", re.UNICODE)
+
+#: Longer questions are refused (after cleaning): a question is a sentence or two, and every
+#: stage's work (translation, typo correction, retrieval, reranking) grows with its length.
+MAX_QUESTION_CHARS = 1000
+#: Format characters kept by :func:`clean_question`: the joiners inside emoji and Indic words.
+_KEPT_FORMAT = frozenset("\u200c\u200d")
+#: ... but only inside a word: a joiner next to a space or an end joins nothing.
+_LOOSE_JOINERS = re.compile(r"(?<!\S)[\u200c\u200d]+|[\u200c\u200d]+(?!\S)")
+
+
+class QuestionError(ValueError):
+    """A question that cannot be answered as given (empty, too long); the message says why."""
+
+
+def clean_text(text: str) -> str:
+    """User text made safe for every later stage: valid Unicode, printable, NFC, one line.
+
+    Lone surrogates (a file name or terminal argument that was not UTF-8, a broken client)
+    become U+FFFD, control and format characters (NUL, escapes, bidi overrides, zero-width
+    spaces, soft hyphens) are removed, the text is NFC-normalised and whitespace runs become
+    one space. Never raises for a ``str``.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"expected text, not {type(text).__name__}")
+    if any("\ud800" <= c <= "\udfff" for c in text):
+        # Through UTF-16 and back: surrogate pairs become their character, lone ones U+FFFD.
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    text = unicodedata.normalize("NFC", text)
+    if not text.isprintable():
+        text = "".join(
+            c if c.isprintable() or c in _KEPT_FORMAT else (" " if c.isspace() else "")
+            for c in text
+        )
+    return " ".join(_LOOSE_JOINERS.sub("", text).split())
+
+
+def clean_question(text: str, max_chars: int = MAX_QUESTION_CHARS) -> str:
+    """The question as every answering stage sees it (:func:`clean_text`).
+
+    Raises :class:`QuestionError` (a ``ValueError``) when nothing is left or the result is
+    longer than ``max_chars``.
+    """
+    text = clean_text(text)
+    if not text:
+        raise QuestionError("the question is empty")
+    if len(text) > max_chars:
+        raise QuestionError(
+            f"the question is too long ({len(text):,} characters; at most {max_chars:,}): ask it in fewer words"
+        )
+    return text
 
 
 @dataclass(frozen=True, slots=True)

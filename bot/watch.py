@@ -20,7 +20,8 @@ Modes (``config/bot.yaml`` -> ``watch.mode``):
     nothing; ``/reload`` or ``briefing-bot index`` still refresh by hand.
 
 Hidden files and folders, editor swap/backup files, temporary files and the index folder never
-trigger a refresh. An exception from ``refresh()`` is logged and watching goes on: the answerer
+trigger a refresh. An exception from ``refresh()`` is logged (one line for an
+:class:`~bot.index.IndexUpdateError` such as a full disk) and watching goes on: the answerer
 keeps serving its old index.
 """
 
@@ -38,6 +39,7 @@ from typing import TYPE_CHECKING, Protocol
 import watchfiles
 
 from bot.config import WatchSettings
+from bot.index import IndexUpdateError
 
 if TYPE_CHECKING:
     from bot.answering import RefreshReport
@@ -284,6 +286,10 @@ class CorpusWatcher:
         """Run one refresh of ``paths`` (None: the whole folder); log it; never raise (the old index stays)."""
         try:
             report = self.answerer.refresh(paths=paths)
+        except IndexUpdateError as exc:  # expected trouble (a full disk, a busy index): one line
+            self.failures += 1
+            log.warning("refreshing the index after a corpus change failed (%s); the previous index stays", exc)
+            return None
         except Exception:
             self.failures += 1
             log.exception("refreshing the index after a corpus change failed; the previous index stays")

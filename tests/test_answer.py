@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.answering import Answerer
+from bot.index import IndexUpdateError
 from tests.conftest import SEED_LAVROV, SEED_SHOIGU, Backend
 
 pytestmark = pytest.mark.usefixtures("backend")
@@ -151,7 +152,7 @@ def test_failed_refresh_keeps_the_old_index(
 
     with monkeypatch.context() as patch:
         patch.setattr(backend.index_class, "commit", broken)
-        with pytest.raises(OSError, match="disk full"):
+        with pytest.raises(IndexUpdateError, match="disk full"):
             answerer.refresh()
     assert answerer.article_count == 2
     assert LAVROV_ARRIVAL in top(answerer, "When did Lavrov visit Pyongyang?")

@@ -568,13 +568,16 @@ def test_symlink_loops_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture)
     (tmp_path / "knot.txt").symlink_to(tmp_path / "knot.txt")
     outside = tmp_path.parent / f"{tmp_path.name}-outside"
     write(outside, "three.txt", PT_BODY)
-    (tmp_path / "linked").symlink_to(outside)  # a symlinked folder outside the corpus is followed
-    loaded, skipped = load_folder(tmp_path)
+    (tmp_path / "linked").symlink_to(outside)  # a symlinked folder outside the corpus: only when allowed
+    loaded, skipped = load_folder(tmp_path, follow_external_symlinks=True)
     assert [a.id for a in loaded] == ["a/one.txt", "b/two.txt", "linked/three.txt"]
     reasons = {s.path: s.reason for s in skipped}
     assert set(reasons) == {"a/loop", "b/self", "alias", "knot.txt"}
     assert "loop" in reasons["a/loop"] and "loop" in reasons["b/self"] and "loop" in reasons["knot.txt"]
     assert len(warnings_of(caplog)) == 4
+    loaded, skipped = load_folder(tmp_path)  # the default: nothing outside the corpus is read
+    assert [a.id for a in loaded] == ["a/one.txt", "b/two.txt"]
+    assert "outside the corpus folder" in {s.path: s.reason for s in skipped}["linked"]
 
 
 def test_load_folder_survives_every_bad_file(

@@ -29,6 +29,7 @@ from collections.abc import Callable, Collection
 from pathlib import Path
 
 from bot.answering import _assemble
+from bot.answering._budget import budgeted
 from bot.answering._confidence import assess, is_confident
 from bot.answering._corpus import Corpus
 from bot.answering._expand import Expander
@@ -39,7 +40,7 @@ from bot.answering._semantic import SemanticScorer
 from bot.config import Settings, load_settings
 from bot.ingest import RefreshReport
 from bot.models import LinearModel
-from bot.questions import Question
+from bot.questions import MAX_QUESTION_CHARS, Question, clean_question, clean_text
 from bot.questions import analyse as analyse_question
 from bot.records import ArticleInfo, Sentence
 from bot.translate import translator
@@ -71,10 +72,11 @@ class Answerer:
     ) -> Answerer:
         """Open (building or refreshing as needed) the index of ``settings.corpus``.
 
-        Raises ``FileNotFoundError`` when the corpus folder does not exist.
+        Raises ``FileNotFoundError`` when the corpus folder does not exist. When the refresh
+        fails but an index was built before, that index answers (``last_report.error`` says why).
         """
         answerer = cls(Corpus.open(settings))
-        answerer.refresh(progress)
+        answerer._corpus.load(progress)
         return answerer
 
     @classmethod
@@ -142,7 +144,7 @@ class Answerer:
 
     def articles(self, filter: str | None = None) -> list[ArticleInfo]:
         """Articles, newest first; ``filter`` matches title, source or id (fuzzy, accents ignored)."""
-        return self._corpus.articles(filter)
+        return self._corpus.articles(clean_text(filter)[:MAX_QUESTION_CHARS] if filter else filter)
 
     def article_sentences(self, article_id: str, limit: int = 5) -> list[Sentence]:
         """The first ``limit`` sentences of an article."""
@@ -151,8 +153,9 @@ class Answerer:
     def suggest(self, text: str, limit: int = 25, lang: str | None = None) -> list[str]:
         """Completions of what the user typed: questions about the names the corpus mentions, headlines
         (autocomplete); ``lang`` is the language of the questions when the typed text does not tell."""
-        return self._corpus.suggester().suggest(text, limit, lang)
+        return self._corpus.suggester().suggest(clean_text(text)[:MAX_QUESTION_CHARS], limit, lang)
 
+    @budgeted(lane=False)
     def gloss(self, text: str, target: str = "en") -> str | None:
         """An offline translation of a quote into ``target`` (None when translation is unavailable)."""
         source = "pt" if target == "en" else "en"
@@ -160,14 +163,14 @@ class Answerer:
 
     # -- answering -------------------------------------------------------------------------
 
+    @budgeted()
     def ask(self, question: str, limit: int | None = None, exclude: Collection[str] = ()) -> Result:
-        """The sentences answering ``question``, best first. Raises ValueError on an empty question.
+        """The sentences answering ``question``, best first.
 
+        Raises ValueError (:class:`~bot.questions.QuestionError`) on an empty or overlong question.
         ``exclude`` holds quotes already given (a "who else?" follow-up): they are not given again.
         """
-        if not question or not question.strip():
-            raise ValueError("the question is empty")
-        question = " ".join(question.split())
+        question = clean_question(question)
         self._corpus.follow_disk()
         q = analyse_question(question)
         limit = limit or self._settings.answers.max_quotes
@@ -184,12 +187,13 @@ class Answerer:
             direct = extract(q, phrasing, best.text, best.when, best.article.lang, bool(best.article.date))
         return Result(question, tuple(answers), suggestions, q.asks, q.lang, translated, direct)
 
+    @budgeted()
     def search(self, terms: str, limit: int = 25) -> list[Answer]:
         """The best matching sentences for free-text terms, no confidence cut."""
         if not terms or not terms.strip():
             raise ValueError("the search terms are empty")
         self._corpus.follow_disk()
-        q = analyse_question(" ".join(terms.split()))
+        q = analyse_question(clean_question(terms))
         scored = self._ranked(q, self._expander.translation(q), max(self._settings.answers.candidates, limit * 4))
         return _assemble.answers(self._corpus, scored, limit, self._is_confident)
 

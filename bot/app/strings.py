@@ -52,6 +52,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Faça uma pergunta sobre as notícias, por exemplo `quando Lavrov chegou à Coreia do Norte?` — "
         "ou use `/ask`.",
     ),
+    "too_long": (
+        "That question is too long ({count} characters; at most {limit}) — please ask it in fewer words.",
+        "Essa pergunta é longa demais ({count} caracteres; no máximo {limit}) — pergunte com menos palavras.",
+    ),
     "failed": (
         "Sorry, something went wrong while answering that. The error was logged.",
         "Desculpe, algo deu errado ao responder. O erro foi registrado.",

@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING
 from bot.catalog import CatalogStore, JsonCatalogStore
 from bot.index._analysis import STEM_LANGUAGES, analyse, analyzer
 from bot.index._tantivy import TantivyIndex
-from bot.index._types import Hit, IndexBusyError, SentenceIndex, WeightedTerm
+from bot.index._types import Hit, IndexBusyError, IndexCorruptError, IndexUpdateError, SentenceIndex, WeightedTerm
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
 __all__ = [
-    "BACKENDS", "STEM_LANGUAGES", "Hit", "IndexBusyError", "SentenceIndex", "TantivyIndex", "WeightedTerm",
-    "analyse", "analyzer", "catalog_store", "open_index",
+    "BACKENDS", "STEM_LANGUAGES", "Hit", "IndexBusyError", "IndexCorruptError", "IndexUpdateError", "SentenceIndex",
+    "TantivyIndex", "WeightedTerm", "analyse", "analyzer", "catalog_store", "open_index",
 ]
 
 

@@ -9,8 +9,23 @@ from typing import Protocol
 from bot.records import Sentence
 
 
-class IndexBusyError(RuntimeError):
+class IndexUpdateError(RuntimeError):
+    """An update of the index failed and was rolled back: the previous index keeps answering.
+
+    The message is one line saying why (no space left on the device, the index is busy, ...).
+    """
+
+
+class IndexBusyError(IndexUpdateError):
     """Another process kept the index's writer lock for longer than ``WRITER_WAIT``."""
+
+
+class IndexCorruptError(RuntimeError):
+    """The index on disk is damaged (found when opening it or while searching it).
+
+    The corpus is the source of truth: the answering layer moves the damaged index aside and
+    rebuilds it from the corpus folder.
+    """
 
 
 @dataclass(frozen=True, slots=True)

@@ -142,6 +142,9 @@ class SemanticScorer:
             return self._store
 
     def _flush_quietly(self) -> None:
+        folder = self.folder
+        if folder is not None and not folder.parent.is_dir():
+            return  # the index itself is gone (deleted under us): there is nothing to keep vectors beside
         try:
             self.store.flush()
         except OSError as exc:  # a full disk loses some work, never the answer

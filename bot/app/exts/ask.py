@@ -34,6 +34,7 @@ from bot.briefing import FollowUps, turn_of
 from bot.config import Settings
 from bot.gloss import glosses_for
 from bot.language import detect_language
+from bot.questions import MAX_QUESTION_CHARS, QuestionError, clean_text
 
 if TYPE_CHECKING:
     from bot.answering import Answerer, Result
@@ -151,6 +152,10 @@ class Ask(commands.Cog):
                     compose_answer, self.bot.answerer, question, self.bot.settings, lang,
                     followups=self.followups, key=conversation_key(message), previous=previous,
                 )
+        except QuestionError:  # too long: say so (an empty one was caught above)
+            count = len(clean_text(question))
+            await self.notice(message, text("too_long", lang, count=f"{count:,}", limit=f"{MAX_QUESTION_CHARS:,}"))
+            return
         except Exception:
             log.exception("answering a message from %s failed", message.author.id)
             await self.notice(message, text("failed", lang))
