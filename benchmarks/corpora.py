@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import logging
+import os
 import shutil
 import tarfile
 from collections.abc import Callable, Sequence
@@ -74,6 +75,34 @@ def news_corpus() -> Path:
     return root
 
 
+def newsroom_corpus() -> Path:
+    """The seeds and the news set in one folder, as ``news_dev.jsonl`` is asked (made on first use).
+
+    The news files are hard links to the extracted set where the file system allows (copies
+    otherwise): symlinks out of a corpus folder are not read.
+    """
+    root = DATA / "newsroom"
+    seeds = sorted((REPO / "corpus").glob("*.txt"))
+    if len(list((root / "news-pt").glob("*.txt"))) >= NEWS_FILES and all((root / s.name).exists() for s in seeds):
+        return root
+    news = news_corpus()
+    staging = DATA / "newsroom.partial"
+    shutil.rmtree(staging, ignore_errors=True)
+
+    def link_or_copy(source: str, target: str) -> None:
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+    shutil.copytree(news, staging, copy_function=link_or_copy)
+    for seed in seeds:
+        shutil.copy2(seed, staging / seed.name)
+    shutil.rmtree(root, ignore_errors=True)
+    staging.rename(root)
+    return root
+
+
 def half_corpus() -> Path:
     """The first half of the news set's files (by name): the ~100k-sentence point."""
     news = news_corpus()
@@ -103,6 +132,7 @@ def prepare_corpus(name: str) -> Path:
         "seeds": lambda: REPO / "corpus",
         "half": half_corpus,
         "news": news_corpus,
+        "newsroom": newsroom_corpus,
     }
     if name in SYNTH_TARGETS:
         return synth_corpus(name)

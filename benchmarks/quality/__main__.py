@@ -7,7 +7,8 @@ From the repository root, with the ``[fit]`` extra installed (scikit-learn)::
     python -m benchmarks.quality --cache /work/cache/fit  # where indexes, features and vectors are kept
 
 Inputs are read from ``--shared`` (``../shared``: the question sets, the squad-pt corpus, the scorer)
-and ``--newsroom`` (the seeds + the extracted news set). The first run builds the newsroom index
+and ``--newsroom`` (the seeds + the extracted news set; by default made under
+``benchmarks/data/newsroom`` from ``../shared``). The first run builds the newsroom index
 (~3 min), runs every case through the pipeline (~5 min) and encodes the question and the leading
 candidates of each case (cached by text: only new texts are encoded on later runs).
 """
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
+from benchmarks.corpora import prepare_corpus
 from bot import models
 from bot.answering._semantic import encoder
 
@@ -36,7 +38,8 @@ REPO = Path(__file__).resolve().parents[2]
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.quality", description=__doc__.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=REPO / "../shared")
-    ap.add_argument("--newsroom", type=Path, default=Path("/tmp/newsroom"))
+    ap.add_argument("--newsroom", type=Path, default=None,
+                    help="the seeds + the news set in one folder (default: made under benchmarks/data/newsroom)")
     ap.add_argument("--cache", type=Path, default=REPO / "benchmarks/data/quality")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--off-topic", type=int, default=400, help="squad-pt questions asked of the newsroom")
@@ -55,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
 
     score = data.scorer(args.shared)
-    folders = data.corpus_folders(args.shared.resolve(), REPO, args.newsroom)
+    newsroom = args.newsroom or prepare_corpus("newsroom")
+    folders = data.corpus_folders(args.shared.resolve(), REPO, newsroom)
     answerers = {name: extract.open_corpus(folder, args.cache / "index") for name, folder in folders.items()}
     texts = {name: extract.article_texts(a, score.fold) for name, (a, _) in answerers.items()}
     cases = data.build_cases(args.shared, texts, score.fold, args.off_topic)

@@ -22,11 +22,10 @@ from pathlib import Path
 from bot.answering import Answerer
 from bot.answering._corpus import Corpus
 from bot.answering._features import Scored
-from bot.answering._semantic import passage_text
 from bot.config import load_settings
 from bot.index import Hit, SentenceIndex, WeightedTerm
 from bot.models import LinearModel
-from bot.questions import analyse
+from bot.questions import analyse, clean_question
 
 from .data import Case
 from .vectors import VectorCache
@@ -100,17 +99,15 @@ def run_case(answerer: Answerer, hiding: HidingIndex, case: Case, is_gold) -> Re
     """One case through the pipeline (no semantic step, no confidence: the harness does those)."""
     hiding.hidden = case.excluded
     try:
-        q = analyse(" ".join(case.question.split()))
+        q = analyse(clean_question(case.question))
         translated = answerer._expander.translation(q)
         scored = answerer._candidates(q, translated, answerer._settings.answers.candidates)[:POOL]
     finally:
         hiding.hidden = frozenset()
     corpus = answerer._corpus
     labels = [bool(case.golds) and is_gold(i.hit.sentence.text, case.golds, case.spans) for i in scored]
-    passages = []
-    for item in scored:
-        info = corpus.article(item.hit.sentence.article_id)
-        passages.append(passage_text(item.hit.sentence.text, info.title if info else None, item.hit.before or None))
+    # what the product encodes for each candidate (bot.answering._semantic.COMPOSITION)
+    passages = [corpus.semantic.passage(item.hit.sentence, item.hit.before or "") for item in scored]
     return Record(case, scored, labels, passages)
 
 
