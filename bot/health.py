@@ -1,5 +1,9 @@
 """``briefing-bot health``: is the corpus there, does its index open, is the Discord bot connected?
 
+The index is the configured one: the embedded index's folder, or the PostgreSQL database
+(``index_backend: postgres``; a database that is down or holds no catalog for the corpus is
+unhealthy).
+
 The running bot writes a heartbeat file (``<index_dir>/heartbeat.json``) every
 ``discord.heartbeat_seconds`` with its state ("starting" while it loads the index, "connected"
 once the gateway is up); it removes the file when it stops. A heartbeat older than three
@@ -21,27 +25,35 @@ STALE_INTERVALS = 3
 
 def check(settings: Settings, *, require_bot: bool = False, now: float | None = None) -> tuple[bool, str]:
     """(healthy, one line saying why) for the corpus, its index and, when running or required, the bot."""
-    from bot.catalog import Catalog
-    from bot.index import open_index
+    from bot.index import catalog_store, open_index
     from bot.index._tantivy import SCHEMA_VERSION
 
     corpus = settings.corpus
-    if not corpus.is_dir():
+    reader = settings.index_backend == "postgres" and settings.postgres.read_only  # needs no folder
+    if not corpus.is_dir() and not reader:
         return False, f"corpus folder not found: {corpus}"
     folder = settings.index_folder
+    where = f"at {folder}" if settings.index_backend == "embedded" else "in the database"
+    if settings.index_backend == "embedded":
+        try:
+            version = (folder / "schema_version").read_text(encoding="utf-8").strip()
+        except OSError:
+            return False, f"no index for {corpus} at {folder} (run: briefing-bot index)"
+        if version != str(SCHEMA_VERSION):
+            return False, f"the index at {folder} is of another version (run: briefing-bot index)"
     try:
-        version = (folder / "schema_version").read_text(encoding="utf-8").strip()
-    except OSError:
-        return False, f"no index for {corpus} at {folder} (run: briefing-bot index)"
-    if version != str(SCHEMA_VERSION):
-        return False, f"the index at {folder} is of another version (run: briefing-bot index)"
-    catalog = Catalog.load(folder / "catalog.json", str(corpus.resolve()))
+        index = open_index(settings.index_backend, folder, settings)
+        try:
+            catalog = catalog_store(index, folder / "catalog.json", str(corpus.resolve())).load()
+            sentences = index.size
+        finally:
+            close = getattr(index, "close", None)
+            if callable(close):
+                close()
+    except Exception as exc:  # a damaged index, a database down: whatever it raises, it is unhealthy
+        return False, f"the index {where} does not open ({type(exc).__name__}: {exc})"
     if catalog is None:
-        return False, f"the index at {folder} has no usable catalog (run: briefing-bot index)"
-    try:
-        sentences = open_index(settings.index_backend, folder).size
-    except Exception as exc:  # a damaged index: whatever the engine raises, it is unhealthy
-        return False, f"the index at {folder} does not open ({type(exc).__name__}: {exc})"
+        return False, f"the index {where} has no usable catalog (run: briefing-bot index)"
     line = f"{len(catalog.entries)} articles, {sentences} sentences indexed"
     bot_ok, bot_line = _bot_state(settings.heartbeat_path, settings.discord.heartbeat_seconds, require_bot,
                                   time.time() if now is None else now)

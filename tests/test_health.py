@@ -74,3 +74,22 @@ def test_health_command_exit_codes(settings, tmp_path: Path) -> None:
     (tmp_path / "config" / "bot.yaml").write_text("answers: [\n", encoding="utf-8")
     proc = cli("health", *config)
     assert proc.returncode == 1 and proc.stdout.decode().startswith("unhealthy: configuration:")
+
+
+def test_health_of_the_postgres_index(tmp_path: Path, corpus: Path, pg_dsn: str) -> None:
+    import dataclasses
+
+    from bot.answering import Answerer
+    from tests.conftest import write_config
+
+    folder = write_config(tmp_path / "pg-config", index_backend="postgres", postgres={"dsn": pg_dsn},
+                          index_dir=str(tmp_path / "index"))
+    settings = load_settings(folder, corpus=corpus)
+    healthy, line = check(settings)
+    assert not healthy and "in the database has no usable catalog" in line
+    Answerer.from_settings(settings)
+    healthy, line = check(settings)
+    assert healthy and line.startswith("2 articles, ") and "sentences indexed" in line
+    gone = dataclasses.replace(settings.postgres, dsn=pg_dsn.rsplit("/", 1)[0] + "/no_such_database")
+    healthy, line = check(dataclasses.replace(settings, postgres=gone))
+    assert not healthy and "in the database does not open" in line
