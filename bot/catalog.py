@@ -27,7 +27,9 @@ from bot.records import ArticleInfo, Skipped
 
 log = logging.getLogger(__name__)
 
-CATALOG_VERSION = 4
+#: Bumped when splitting or dating rules change what is indexed (5: listed months share the year
+#: written after the last); an index made with another version is read again from the corpus.
+CATALOG_VERSION = 5
 _INFO_FIELDS = tuple(f.name for f in fields(ArticleInfo))  # dataclasses.asdict is 10x slower here
 
 

@@ -692,6 +692,13 @@ _DAY_BEFORE_PT_RE = re.compile(
     r"(?:\s*(?:e|a|-|–|,)\s*[0-9]{1,2}(?:º|°|ª|o)?)?\s+de\s+$"
 )
 _DAY_BEFORE_EN_RE = re.compile(r"(?<![0-9.,/])(?P<d>[0-9]{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?$")
+_LIST_JOINT = r"(?:\s*,\s*|\s+(?:e|ou|a|até|and|or|to)\s+|\s*[-–]\s*)"
+_LISTED_MONTH = rf"{_LIST_JOINT}(?:(?:o\s+)?dia\s+)?(?:{_DAY}(?:º|°)?\s+de\s+)?(?:{_MONTH_CORE})(?!\w)"
+#: Months listed before the year they share: "em janeiro e setembro de 2016", "de 6 de janeiro a
+#: 2 de fevereiro de 2016", "março, abril e maio de 2015": the first ones take that year too.
+_SHARED_YEAR_RE = re.compile(
+    rf"(?:{_LISTED_MONTH})+(?:\s+{_DAY}(?:st|nd|rd|th)?)?(?:\s*(?:de|/|,)\s*|\s+)(?P<y>{_YEAR})(?![0-9])"
+)
 
 
 def _resolve_month(match: re.Match[str], ctx: _Context) -> Iterator[_Found]:
@@ -719,6 +726,10 @@ def _resolve_month(match: re.Match[str], ctx: _Context) -> Iterator[_Found]:
         lead = ctx.word_before(start, _EN_MONTH_LEADS)
         if lead:
             start, rel = lead
+    if not year_text and not rel:
+        shared = _SHARED_YEAR_RE.match(ctx.low, match.end())
+        if shared:
+            year_text = shared.group("y")
     prep = ctx.word_before(start, _MONTH_PREPS) if not day_text else None
     if prep:
         start = prep[0]

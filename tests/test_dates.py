@@ -308,6 +308,15 @@ def test_a_day_and_month_without_year_takes_the_closest_year() -> None:
     assert when("em 11 de maio", "2017-12-01") == "2017-05-11"  # the past wins over 5 months ahead
 
 
+def test_listed_months_share_the_year_written_after_the_last() -> None:
+    anchor = "2017-07-03"
+    assert values("os dois últimos em janeiro e setembro de 2016", anchor) == ["2016-01", "2016-09"]
+    assert values("entre 6 de janeiro e 2 de fevereiro de 2016", anchor) == ["2016-01-06", "2016-02-02"]
+    assert values("em março, abril e maio de 2015", anchor) == ["2015-03", "2015-04", "2015-05"]
+    assert values("between May and June 2015", anchor, lang="en") == ["2015-05", "2015-06"]
+    assert values("em janeiro e fevereiro o governo gastou", anchor)[0] == "2017-01"  # no year written: guessed
+
+
 def test_capitalised_portuguese_months_without_a_year_are_names() -> None:
     assert values("na Rua 25 de Março, em São Paulo", "2018-03-20") == []
     assert values("em 18 de Outubro de 2023", None) == ["2023-10-18"]
