@@ -73,8 +73,8 @@ class SemanticScorer:
 
     Stored vectors are used as they are; candidates without one are embedded best-first, a few
     at a time, while the question's time budget lasts, and stored for the next question. The
-    vector store lives beside the corpus index (``vectors-enpt/`` in its folder) and follows article
-    changes (:meth:`corpus_changed`).
+    vector store lives beside the corpus index (``vectors-enpt/`` in its folder, or in the index's
+    database when it has one: ``vector_store``) and follows article changes (:meth:`corpus_changed`).
     """
 
     #: Passages per native call: a batch of 8 costs ~3x less per passage than one at a time, and
