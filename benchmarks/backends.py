@@ -10,6 +10,11 @@ For the embedded tantivy index and the PostgreSQL index, in the same run and ove
   until it answers from the new article. Reported: seconds from the commit returning in the
   writer to the reader's answer (median and worst of ``--pickups`` articles).
 
+``--vectors`` measures only the sentence vector stores (no corpus): ``get`` of 100 stored keys (a
+question's candidates) over ``--vector-rows`` stored vectors, the PostgreSQL store
+(``bot/index/_pgvectors.py``, a round trip per call) against the file store (memory-mapped
+segments), interleaved in the same run; and the time to write them (``put`` + ``flush``).
+
 PostgreSQL runs on a throwaway local server (``tests/pgserver.py``: Debian's ``postgresql``
 package) unless ``--dsn`` names one (the password then comes from ``PGPASSWORD``). The tables are
 printed and written to ``benchmarks/results/backends.json``.
@@ -130,6 +135,58 @@ def database_mb(dsn: str) -> float:
     return round(size / 2**20, 1)
 
 
+def measure_vector_get(dsn: str, rows: int, calls: int, keys: int = 100, dim: int = 384) -> dict[str, Any]:
+    """Milliseconds per ``get`` of ``keys`` stored keys over ``rows`` vectors: PostgreSQL vs the file store."""
+    import tempfile
+
+    import numpy as np
+
+    from bot.index._postgres import PostgresIndex
+    from bot.index._vectors import FileVectorStore
+
+    rng = np.random.default_rng(7)
+    stored = rng.integers(-(2**62), 2**62, rows)
+    vectors = rng.standard_normal((rows, dim)).astype(np.float32)
+    articles = [f"article-{i // 20:05d}.txt" for i in range(rows)]  # 20 sentences an article
+    index = PostgresIndex(dsn, "bench-vectors")
+    with tempfile.TemporaryDirectory(prefix="vectors-", dir=DATA if DATA.is_dir() else None) as tmp:
+        stores = {"postgres": index.vector_store(dim, "bench"), "file": FileVectorStore(Path(tmp), dim, "bench")}
+        write_s = {}
+        for name, store in stores.items():
+            store.retain({})
+            started = time.perf_counter()
+            for start in range(0, rows, 2000):  # as embedding does: batches put, flushed now and then
+                store.put(articles[start:start + 2000], stored[start:start + 2000].tolist(),
+                          vectors[start:start + 2000])
+                store.flush()
+            write_s[name] = round(time.perf_counter() - started, 2)
+        samples: dict[str, list[float]] = {name: [] for name in stores}
+        for _ in range(calls):
+            wanted = rng.choice(stored, keys, replace=False).tolist()
+            for name, store in stores.items():  # interleaved: the same load on both
+                started = time.perf_counter()
+                _, found = store.get(wanted)
+                samples[name].append((time.perf_counter() - started) * 1000)
+                assert found.all()
+    index.close()
+    ms = {name: round(statistics.median(values), 3) for name, values in samples.items()}
+    p95 = {name: round(sorted(values)[int(0.95 * (len(values) - 1))], 3) for name, values in samples.items()}
+    return {
+        "rows": rows, "keys_per_get": keys, "calls": calls, "dim": dim,
+        "get_p50_ms": ms, "get_p95_ms": p95, "write_seconds": write_s,
+        "get_ratio_postgres_to_file": round(ms["postgres"] / ms["file"], 1) if ms["file"] else None,
+    }
+
+
+def vector_report(result: dict[str, Any]) -> str:
+    """The vector store table."""
+    rows = [[name, result["get_p50_ms"][name], result["get_p95_ms"][name], result["write_seconds"][name]]
+            for name in ("postgres", "file")]
+    return table(f"Sentence vectors: get of {result['keys_per_get']} keys over {result['rows']} stored "
+                 f"(ratio postgres/file p50: {result['get_ratio_postgres_to_file']})",
+                 ["store", "get p50 ms", "get p95 ms", "put+flush s"], rows)
+
+
 def report(results: dict[str, dict[str, Any]]) -> str:
     """The comparison tables."""
     g = _get
@@ -170,13 +227,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--pickups", type=int, default=5, help="articles timed for the cross-process pick-up")
     parser.add_argument("--dsn", help="an existing PostgreSQL database (default: a throwaway local server)")
     parser.add_argument("--out", type=Path, default=REPO / "benchmarks" / "results" / "backends.json")
+    parser.add_argument("--vectors", action="store_true", help="only the sentence vector stores (no corpus)")
+    parser.add_argument("--vector-rows", type=int, default=20_000, help="vectors stored for --vectors")
+    parser.add_argument("--vector-calls", type=int, default=300, help="get calls timed per store for --vectors")
     parser.add_argument("--reader", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.reader:
         reader_loop(json.loads(args.reader))
         return 0
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s", datefmt="%X")
-    corpus = prepare_corpus(args.corpus)
+    corpus = None if args.vectors else prepare_corpus(args.corpus)
     server = None
     dsn = args.dsn
     if dsn is None:
@@ -188,11 +248,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.strftime("%Y-%m-%dT%H:%M:%S")
     start = time.perf_counter()
     try:
-        results = {backend: measure(backend, corpus, args, dsn) for backend in ("embedded", "postgres")}
-        results["postgres"]["database_mb"] = database_mb(dsn)
+        if args.vectors:
+            vectors = measure_vector_get(dsn, args.vector_rows, args.vector_calls)
+        else:
+            assert corpus is not None
+            results = {backend: measure(backend, corpus, args, dsn) for backend in ("embedded", "postgres")}
+            results["postgres"]["database_mb"] = database_mb(dsn)
     finally:
         if server is not None:
             server.stop()
+    if args.vectors:
+        sys.stdout.write(vector_report(vectors) + "\n")
+        out_path = args.out.with_name("backends-vectors.json")
+        out_path.parent.mkdir(parents=True, exist_ok=True)
+        out_path.write_text(json.dumps({"started": started, "load_average": os.getloadavg(), "vectors": vectors},
+                                       indent=2), encoding="utf-8")
+        return 0
     sys.stdout.write(report(results) + "\n")
     out = {"started": started, "seconds": round(time.perf_counter() - start, 1),
            "corpus": args.corpus, "load_average": os.getloadavg(), "backends": results}

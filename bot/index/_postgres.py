@@ -41,6 +41,7 @@ from bot.records import Sentence
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.index._pgcatalog import PostgresCatalogStore
+    from bot.index._pgvectors import PostgresVectorStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -146,6 +147,12 @@ class PostgresIndex:
         from bot.index._pgcatalog import PostgresCatalogStore
 
         return PostgresCatalogStore(self)
+
+    def vector_store(self, dim: int, variant: str) -> PostgresVectorStore:
+        """The sentence vectors of this corpus (model ``variant``, ``dim`` long), in the same database."""
+        from bot.index._pgvectors import PostgresVectorStore
+
+        return PostgresVectorStore(self, dim, variant)
 
     def close(self) -> None:
         """Close every connection and stop listening."""

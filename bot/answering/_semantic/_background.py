@@ -204,9 +204,9 @@ class BackgroundEmbedder:
 
     def _pass(self, wanted: set[str] | None) -> None:
         scorer = self._scorer
-        with pass_lock(scorer.folder, wait=False) as ours:
+        with scorer.pass_lock(wait=False) as ours:
             if not ours:
-                log.info("another process is embedding %s; looking again in %.0f s", scorer.folder,
+                log.info("another process is embedding %s; looking again in %.0f s", scorer.folder or "this corpus",
                          self.RETRY_SECONDS)
                 self._stop.wait(self.RETRY_SECONDS)
                 scorer.store.reload()

