@@ -34,9 +34,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from benchmarks.corpora import DATA, REPO, load_questions, prepare_corpus
+from benchmarks.corpora import DATA, EVAL, REPO, load_questions, prepare_corpus
+
+if TYPE_CHECKING:
+    from bot.answering import Answerer
 
 log = logging.getLogger("benchmarks.load")
 
@@ -53,6 +56,17 @@ def percentile(values: Sequence[float], share: float) -> float:
         return 0.0
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))]
+
+
+def english_questions(answerer: Answerer) -> list[str]:
+    """The evaluation sets' English questions; without ``../shared`` (a clean clone in CI), the
+    questions the bot itself suggests about the corpus's names (its autocomplete's examples)."""
+    if (EVAL / "news_dev.jsonl").exists():
+        return [q.text for q in load_questions() if q.lang == "en"]
+    suggested = answerer.suggest("", 25, "en")
+    if len(suggested) < 2:
+        raise SystemExit("no questions: ../shared/eval is missing and the corpus suggests none")
+    return suggested
 
 
 def long_question(questions: Sequence[str], chars: int, start: int = 0) -> str:
@@ -184,7 +198,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     log.info("answerer over %s ready: %d articles, %d sentences (%.1f s)", corpus, answerer.article_count,
              answerer.sentence_count, time.perf_counter() - started)
 
-    english = [q.text for q in load_questions() if q.lang == "en"]
+    english = english_questions(answerer)
     long_texts = [long_question(english, LONG_CHARS, start=7 * i) for i in range(args.long)]
     overlong = long_question(english, OVERLONG_CHARS, start=3)
 

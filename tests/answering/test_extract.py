@@ -95,9 +95,16 @@ SHOIGU_TITLES = ("secretário do Conselho de Segurança da Rússia", "autoridade
 )
 def test_who_is_a_name_gives_the_title_not_another_name(seed_answerer: Answerer, question: str,
                                                          expected: tuple[str, ...]) -> None:
+    # Whether the top answer is confident depends on whether its cosines came within the budget
+    # (the combined model's confidence is stricter on a two-article corpus); what the quote gives is
+    # tested here, and that it is the line shown whenever the answer is confident.
     result = seed_answerer.ask(question)
-    assert result.direct is not None and result.direct.kind == "role"
-    assert result.direct.text in expected and result.direct.text in result.answers[0].text
+    top = result.answers[0]
+    phrasing = result.translated if result.translated and top.article.lang != result.lang else question
+    found = extract(analyse(question), phrasing, top.text, top.when, top.article.lang, bool(top.article.date))
+    assert found is not None and found.kind == "role"
+    assert found.text in expected and found.text in top.text
+    assert result.direct == (found if top.confident else None)
 
 
 def test_who_is_a_name_written_otherwise_in_the_quote() -> None:

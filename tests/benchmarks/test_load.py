@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from benchmarks.load import long_question, parser, percentile, run
+import benchmarks.load
+from benchmarks.load import english_questions, long_question, parser, percentile, run
 
 
 def test_long_questions_are_real_questions_run_together() -> None:
@@ -27,3 +28,11 @@ def test_a_tiny_load_run_answers_everyone(tmp_path: Path) -> None:
             assert measured["answered"] == measured["sent"] == sent
             assert measured["p50_ms"] > 0
         assert set(workload["slowdown"]) == {"p50", "p99"}
+
+
+def test_without_the_evaluation_sets_the_questions_are_the_bots_own_suggestions(
+    tmp_path: Path, monkeypatch, seed_answerer
+) -> None:
+    monkeypatch.setattr(benchmarks.load, "EVAL", tmp_path / "no-eval")
+    questions = english_questions(seed_answerer)
+    assert len(questions) >= 2 and all(q.endswith("?") for q in questions)
