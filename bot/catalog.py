@@ -28,8 +28,9 @@ from bot.records import ArticleInfo, Skipped
 log = logging.getLogger(__name__)
 
 #: Bumped when splitting or dating rules change what is indexed (5: listed months share the year
-#: written after the last); an index made with another version is read again from the corpus.
-CATALOG_VERSION = 5
+#: written after the last; 6: a day and month reported in the past tense is not after the article);
+#: an index made with another version is read again from the corpus.
+CATALOG_VERSION = 6
 _INFO_FIELDS = tuple(f.name for f in fields(ArticleInfo))  # dataclasses.asdict is 10x slower here
 
 

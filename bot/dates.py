@@ -274,8 +274,9 @@ def _day_near(
     return best, bool(agreeing)
 
 
-def _closest_year(anchor: _Anchor, month: int, day: int) -> dt.date | None:
-    """The date ``day``/``month`` in the year that puts it closest to the anchor (future counts double)."""
+def _closest_year(anchor: _Anchor, month: int, day: int, past: bool = False) -> dt.date | None:
+    """The date ``day``/``month`` in the year that puts it closest to the anchor (future counts double;
+    ``past``: only on or before the anchor's day)."""
     if anchor.month is None:
         return _safe_date(anchor.year, month, day)
     reference = anchor.date or dt.date(anchor.year, anchor.month, 15)
@@ -285,6 +286,8 @@ def _closest_year(anchor: _Anchor, month: int, day: int) -> dt.date | None:
         if found is None:
             continue
         gap = (found - reference).days
+        if past and gap > 0 and anchor.date is not None:
+            continue
         cost = 2 * gap if gap > 0 else -gap
         if best is None or cost < best[0]:
             best = (cost, found)
@@ -310,6 +313,22 @@ _FUTURE_RE = re.compile(
 )
 #: Nouns ending like the future tense ("verão" is summer).
 _NOT_FUTURE = frozenset({"verão", "padrão", "porão", "ladrão", "patrão", "tubarão", "serão"})
+#: A verb in a past tense: Portuguese preterite (lançou, partiu, lançaram, foi, houve) and the
+#: commonest English ones. A sentence that reports an event in the past cannot date it after
+#: the article's day ("Na manhã de 6 de janeiro, a terra tremeu" in an article of 17 December).
+_PAST_RE = re.compile(
+    r"\b(?:foi|foram|houve|fez|fizeram|disse|disseram|teve|tiveram|esteve|estiveram|morreu|morreram"
+    r"|nasceu|venceu|perdeu|tremeu|ocorreu|aconteceu|[a-zà-ú]{3,}(?:ou|iu|aram|eram|iram)"
+    r"|was|were|had|did|said|died)\b",
+    re.IGNORECASE,
+)
+#: Words ending like a preterite that are not verbs, or not past.
+_NOT_PAST = frozenset({"estou", "moscou"})
+
+
+def _looks_past(text: str) -> bool:
+    """Whether the sentence reports something in a past tense (see :data:`_PAST_RE`)."""
+    return any(m.group(0).lower() not in _NOT_PAST for m in _PAST_RE.finditer(text))
 
 
 def _looks_future(text: str) -> bool:
@@ -365,6 +384,11 @@ class _Context:
         if self._future is None:
             self._future = _looks_future(self.text)
         return self._future
+
+    @property
+    def past_only(self) -> bool:
+        """A report in the past tense with no future cue: its events are on or before the anchor."""
+        return not self.future and _looks_past(self.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -743,7 +767,7 @@ def _resolve_month(match: re.Match[str], ctx: _Context) -> Iterator[_Found]:
         return
     day = _day_number(day_text)
     if year is None and ctx.anchor is not None and not rel:
-        yield (start, end, *_day_value(_closest_year(ctx.anchor, month, day)))
+        yield (start, end, *_day_value(_closest_year(ctx.anchor, month, day, past=ctx.past_only)))
         return
     yield (start, end, *_day_value(_safe_date(year, month, day) if year else None))
 

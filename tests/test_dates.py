@@ -308,6 +308,16 @@ def test_a_day_and_month_without_year_takes_the_closest_year() -> None:
     assert when("em 11 de maio", "2017-12-01") == "2017-05-11"  # the past wins over 5 months ahead
 
 
+def test_a_day_and_month_reported_in_the_past_is_not_after_the_article() -> None:
+    anchor = "2016-12-17"  # a year-end retrospective
+    assert when("Na manhã de 6 de janeiro, a terra tremeu no noroeste do país.", anchor) == "2016-01-06"
+    assert when("o país lançou ao espaço em 8 de fevereiro um foguete", anchor) == "2016-02-08"
+    assert when("On January 6, the earth shook and buildings were damaged.", anchor, lang="en") == "2016-01-06"
+    assert when("A votação será em 6 de janeiro.", anchor) == "2017-01-06"  # the future: closest
+    assert when("O prazo termina em 6 de janeiro.", anchor) == "2017-01-06"  # no past tense: closest
+    assert when("A delegação chegou a Moscou e ficará até 6 de janeiro.", anchor) == "2017-01-06"
+
+
 def test_listed_months_share_the_year_written_after_the_last() -> None:
     anchor = "2017-07-03"
     assert values("os dois últimos em janeiro e setembro de 2016", anchor) == ["2016-01", "2016-09"]
