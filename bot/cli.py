@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import json
 import logging
 import os
@@ -261,7 +262,12 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     questions = _questions(args)
     if args.limit is not None and not 1 <= args.limit <= 50:
         raise UsageError(f"-n must be between 1 and 50 (got {args.limit})")
+    if len(questions) > 1:  # a batch is offline work: answers first, then each one's latency
+        answers = dataclasses.replace(settings.answers, semantic_budget_ms=settings.answers.batch_semantic_budget_ms)
+        settings = dataclasses.replace(settings, answers=answers)
     answerer = _answerer(settings)
+    if len(questions) > 1:
+        answerer.corpus.semantic.warm_up()  # load the encoder now, not while the first questions wait
     for question in questions:
         if not question.strip():
             empty = {"question": question, "answers": [], "suggestions": [], "error": "empty question"}

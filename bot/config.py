@@ -63,6 +63,7 @@ class AnswerSettings:
     translate: bool = True
     semantic: str = "auto"  # auto | on | off: the sentence encoder (bot.answering._semantic)
     semantic_budget_ms: int = 400
+    batch_semantic_budget_ms: int = 1500  # ask with several questions: offline work, throughput first
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +245,7 @@ _KNOWN_KEYS: dict[str, set[str]] = {
     "": {"corpus", "index_dir", "index_backend", "follow_external_symlinks", "answers", "watch", "discord", "postgres"},
     "answers": {
         "max_quotes", "context_sentences", "candidates", "min_confidence", "suggestions", "translate", "semantic",
-        "semantic_budget_ms",
+        "semantic_budget_ms", "batch_semantic_budget_ms",
     },
     "watch": {"mode", "poll_seconds", "debounce_ms"},
     "discord": {
@@ -466,6 +467,7 @@ def load_settings(config_dir: Path | str | None = None, corpus: Path | str | Non
             translate=answers.boolean("translate", True),
             semantic=answers.choice("semantic", "auto", ("auto", "on", "off")),
             semantic_budget_ms=answers.integer("semantic_budget_ms", 400, 0, 60_000),
+            batch_semantic_budget_ms=answers.integer("batch_semantic_budget_ms", 1500, 0, 60_000),
         ),
         watch=WatchSettings(
             mode=watch.choice("mode", "watch", ("watch", "poll", "off")),

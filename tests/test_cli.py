@@ -279,3 +279,25 @@ def test_chat_resolves_follow_ups(index_config: Path, corpus: Path) -> None:
     done = cli("--config", str(index_config), "chat", "--corpus", str(corpus), stdin=questions.encode())
     assert done.returncode == 0, done.stderr
     assert "Understood as: When did Shoigu visit Pyongyang?" in done.stdout.decode("utf-8")
+
+
+def test_a_batch_gets_the_batch_embedding_budget_and_one_question_the_interactive_one(
+    index_config: Path, corpus: Path, tmp_path: Path, monkeypatch
+) -> None:
+    from bot import cli as bot_cli
+    from bot.answering import Answerer
+
+    budgets: list[int] = []
+    real = Answerer.from_settings.__func__
+
+    def recording(cls, settings, progress=None):
+        budgets.append(settings.answers.semantic_budget_ms)
+        return real(cls, settings, progress)
+
+    monkeypatch.setattr(Answerer, "from_settings", classmethod(recording))
+    batch = tmp_path / "questions.txt"
+    batch.write_text("When did Lavrov visit Pyongyang?\nWho is Shoigu?\n", encoding="utf-8")
+    common = ["--config", str(index_config), "--corpus", str(corpus)]
+    assert bot_cli.main(["ask", "--json", "--batch", str(batch), *common]) == 0
+    assert bot_cli.main(["ask", "--json", "When did Lavrov visit Pyongyang?", *common]) == 0
+    assert budgets == [1500, 400]
