@@ -15,6 +15,7 @@ guess, e.g. a date whose sentence does not report the event asked about).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import re
 import string
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from benchmarks.corpora import SHARED, scorer
 from bot.answering import Answerer
+from bot.config import load_settings
 from bot.language import fold
 
 SQUAD = SHARED / "bench" / "squad-pt"
@@ -104,8 +106,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--show", type=int, default=0, help="print this many misses per set")
     args = parser.parse_args(argv)
+    base = load_settings()  # an offline evaluation: the batch embedding budget, as `ask --batch` uses
+    settings = dataclasses.replace(
+        base, answers=dataclasses.replace(base.answers, semantic_budget_ms=base.answers.batch_semantic_budget_ms)
+    )
     with tempfile.TemporaryDirectory() as index_dir:
-        answerer = Answerer.from_folder(SQUAD / "corpus", index_dir=index_dir)
+        answerer = Answerer.from_folder(SQUAD / "corpus", index_dir=index_dir, settings=settings)
+        answerer.corpus.semantic.warm_up()
         for name in ("dev.jsonl", "dev-en.jsonl"):
             report = evaluate(answerer, SQUAD / name, args.show)
             print(f"\n{name} (questions whose top quote is right)")

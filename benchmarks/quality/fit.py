@@ -280,29 +280,33 @@ def choose_threshold(
     """The threshold that rejects the most negatives while right answers lose at most ``max_loss`` of P@1
     on average over the sets and at most ``max_set_loss`` in any one set.
 
-    Shares are weighted within each set and averaged over sets, so no set dominates, and the cap per
+    Shares are weighted within each set and averaged over sets (negatives: over each set's kinds of
+    negative, its own unanswerable questions, hard negatives and off-topic questions, so the hundred
+    unanswerable squad-pt questions count as much as its 1,693 hard negatives), so no set dominates, and the cap per
     set keeps a small set (the newsroom's 52 answerable questions) from paying for the large ones;
     the P@1 lost is counted against accepting every top answer.
     """
     groups = []
     for group in _groups(answers):
         idx = np.array(group)
-        answerable = np.array([answers[i].record.case.kind == "answerable" for i in idx])
+        kinds = np.array([answers[i].record.case.kind for i in idx])
+        answerable = kinds == "answerable"
         correct = np.array([answers[i].correct for i in idx])
-        groups.append((idx, answerable, correct))
+        negative_kinds = [kinds == k for k in sorted(set(kinds) - {"answerable"})]
+        groups.append((idx, answerable, correct, negative_kinds))
     best, best_t = -1.0, DEFAULT_THRESHOLD
     for t in np.linspace(0.02, 0.95, 94):
         accepted = p >= t
         lost, rejected, n_loss, n_neg, worst = 0.0, 0.0, 0, 0, 0.0
-        for idx, answerable, correct in groups:
+        for idx, answerable, correct, negative_kinds in groups:
             ww = w[idx]
             right = answerable & correct
             if right.any():
                 share = (ww * (right & ~accepted[idx])).sum() / ww[answerable].sum()
                 lost, worst = lost + share, max(worst, share)
                 n_loss += 1
-            if (~answerable).any():
-                rejected += (ww * (~accepted[idx] & ~answerable)).sum() / ww[~answerable].sum()
+            for kind in negative_kinds:  # each kind of negative counts alike, however many there are
+                rejected += (ww * (~accepted[idx] & kind)).sum() / ww[kind].sum()
                 n_neg += 1
         if lost / max(n_loss, 1) <= max_loss and worst <= max_set_loss and rejected / max(n_neg, 1) > best:
             best, best_t = rejected / max(n_neg, 1), float(t)
