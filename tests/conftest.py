@@ -6,9 +6,11 @@ per test. Where no server can be had at all the PostgreSQL cases skip with the r
 (``CI`` set) they fail instead.
 """
 
+import contextlib
 import itertools
 import os
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,12 +102,25 @@ def _seed_answerers(tmp_path_factory: pytest.TempPathFactory) -> dict:
     return {}
 
 
+@pytest.fixture(scope="session")
+def _pg_seed_answerers(pg_server) -> Iterator[dict]:
+    """The PostgreSQL seed answerers, flushed while their server still runs (not at exit, after it)."""
+    answerers: dict = {}
+    yield answerers
+    for answerer in answerers.values():
+        with contextlib.suppress(Exception):
+            answerer.corpus.semantic.store.flush()
+
+
 @pytest.fixture
-def seed_answerer(backend: Backend, _seed_answerers: dict, tmp_path_factory: pytest.TempPathFactory):
+def seed_answerer(backend: Backend, _seed_answerers: dict, tmp_path_factory: pytest.TempPathFactory,
+                  request: pytest.FixtureRequest):
     """One answerer per backend over the bundled corpus, shared by read-only tests."""
     from bot.answering import Answerer
     from bot.config import load_settings
 
+    if backend.name == "postgres":
+        _seed_answerers = request.getfixturevalue("_pg_seed_answerers")
     if backend.name not in _seed_answerers:
         base = tmp_path_factory.mktemp(f"seeds-{backend.name}")
         folder = base / "corpus"
