@@ -626,13 +626,27 @@ _RELATIVE_DAY_OFFSET = {
 }
 
 
+#: "ontem (quarta-feira)": the weekday the writer gives the relative day.
+_NAMED_WEEKDAY_AFTER_RE = re.compile(rf"\s*\(\s*(?P<wd>{_WD})(?:-feira)?\s*\)")
+
+
 def _resolve_relative_day(match: re.Match[str], ctx: _Context) -> Iterator[_Found]:
     if not ctx.starts_word(match.start()):
         return
     anchor_date = ctx.anchor.date if ctx.anchor else None
     offset = _RELATIVE_DAY_OFFSET[" ".join(match.group("w").split())]
-    value = _iso(anchor_date + dt.timedelta(days=offset)) if anchor_date else None
-    yield match.start(), match.end(), value, "day"
+    found = anchor_date + dt.timedelta(days=offset) if anchor_date else None
+    end = match.end()
+    named = _NAMED_WEEKDAY_AFTER_RE.match(ctx.low, end)
+    if named:
+        end = named.end()
+        weekday = _WEEKDAY_NUMBER.get(named.group("wd"))
+        if found is not None and weekday is not None and found.weekday() != weekday:
+            # The article's date is often its publication, a day or more after the writing: the
+            # weekday the writer names wins, on the closest such day (the earlier one on a tie).
+            back = (found.weekday() - weekday) % 7
+            found -= dt.timedelta(days=back) if back <= 3 else dt.timedelta(days=back - 7)
+    yield match.start(), end, (_iso(found) if found else None), "day"
 
 
 # --- "no dia 12", "no último dia 12", "dia 12 do mês passado"

@@ -318,6 +318,14 @@ def test_a_day_and_month_reported_in_the_past_is_not_after_the_article() -> None
     assert when("A delegação chegou a Moscou e ficará até 6 de janeiro.", anchor) == "2017-01-06"
 
 
+def test_a_relative_day_with_its_weekday_in_parentheses_is_that_weekday() -> None:
+    anchor = "2017-02-26"  # a Sunday: the article was written on the Thursday
+    assert values("Ontem (quarta-feira), Trump disse que os chineses manipulam o câmbio.", anchor) == ["2017-02-22"]
+    assert values("Yesterday (Wednesday), Trump said.", anchor, lang="en") == ["2017-02-22"]
+    assert values("Ontem (sábado), o ministro falou.", anchor) == ["2017-02-25"]  # they agree
+    assert values("ontem o ministro falou", anchor) == ["2017-02-25"]
+
+
 def test_listed_months_share_the_year_written_after_the_last() -> None:
     anchor = "2017-07-03"
     assert values("os dois últimos em janeiro e setembro de 2016", anchor) == ["2016-01", "2016-09"]
