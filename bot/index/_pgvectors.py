@@ -28,7 +28,7 @@ import numpy as np
 import psycopg
 from psycopg import errors
 
-from bot.index._vectors import article_tag, dequantize, quantize
+from bot.index._vectors import article_tag, buffer_rows, dequantize
 
 if TYPE_CHECKING:
     from bot.index._postgres import PostgresIndex
@@ -139,11 +139,8 @@ class PostgresVectorStore:
     # -- writing ---------------------------------------------------------------------------
 
     def put(self, article_ids: Sequence[str], keys: Sequence[int], vectors: np.ndarray) -> None:
-        rows = quantize(vectors)
         with self._lock:
-            for article_id, key, row in zip(article_ids, keys, rows, strict=True):
-                self._pending[(int(key), article_tag(article_id))] = row
-                self._pending_keys[int(key)] = row
+            buffer_rows(self._pending, self._pending_keys, article_ids, keys, vectors)
 
     def flush(self) -> None:
         """Write the buffered vectors in one statement (rows already there are kept)."""

@@ -57,6 +57,17 @@ def quantize(vectors: np.ndarray) -> np.ndarray:
     return np.rint(vectors * (127.0 / peak)).astype(np.int8)
 
 
+def buffer_rows(
+    pending: dict[tuple[int, int], np.ndarray], pending_keys: dict[int, np.ndarray],
+    article_ids: Sequence[str], keys: Sequence[int], vectors: np.ndarray,
+) -> None:
+    """Add vectors, quantized, to a store's write buffer: by (key, article tag), and by key for
+    :meth:`VectorStore.get` (the caller holds the store's lock)."""
+    for article_id, key, row in zip(article_ids, keys, quantize(vectors), strict=True):
+        pending[(int(key), article_tag(article_id))] = row
+        pending_keys[int(key)] = row
+
+
 def dequantize(rows: np.ndarray) -> np.ndarray:
     """int8 rows back to unit-length float32 rows."""
     vectors = rows.astype(np.float32)
@@ -427,11 +438,8 @@ class FileVectorStore:
         return missing
 
     def put(self, article_ids: Sequence[str], keys: Sequence[int], vectors: np.ndarray) -> None:
-        rows = quantize(vectors)
         with self._lock:
-            for article_id, key, row in zip(article_ids, keys, rows, strict=True):
-                self._pending[(int(key), article_tag(article_id))] = row
-                self._pending_keys[int(key)] = row
+            buffer_rows(self._pending, self._pending_keys, article_ids, keys, vectors)
 
     @property
     def pending(self) -> int:
