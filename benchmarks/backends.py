@@ -42,6 +42,18 @@ from benchmarks.run import _get, run_probe, table
 log = logging.getLogger("benchmarks.backends")
 
 
+
+def database(dsn: str | None, name: str) -> tuple[str, Any]:
+    """``dsn``, or a fresh database ``name`` on a throwaway local server (returned too, to stop it;
+    None when ``dsn`` was given). ``PGPASSWORD`` is set for this process and its children."""
+    if dsn is not None:
+        return dsn, None
+    from tests.pgserver import PgServer
+
+    server = PgServer().start()
+    os.environ["PGPASSWORD"] = server.password
+    return server.create_database(name), server
+
 def config_for(backend: str, dsn: str | None, folder: Path, read_only: bool = False) -> Path:
     """A config folder selecting ``backend`` (a copy of the repository's, ``bot.yaml`` changed)."""
     from tests.conftest import write_config
@@ -237,14 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(asctime)s %(message)s", datefmt="%X")
     corpus = None if args.vectors else prepare_corpus(args.corpus)
-    server = None
-    dsn = args.dsn
-    if dsn is None:
-        from tests.pgserver import PgServer
-
-        server = PgServer().start()
-        os.environ["PGPASSWORD"] = server.password
-        dsn = server.create_database("bench")
+    dsn, server = database(args.dsn, "bench")
     started = time.strftime("%Y-%m-%dT%H:%M:%S")
     start = time.perf_counter()
     try:

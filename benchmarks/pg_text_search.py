@@ -104,16 +104,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import psycopg
 
-    from benchmarks.backends import config_for
+    from benchmarks.backends import config_for, database
 
-    server = None
-    dsn = args.dsn
-    if dsn is None:
-        from tests.pgserver import PgServer
-
-        server = PgServer().start()
-        os.environ["PGPASSWORD"] = server.password
-        dsn = server.create_database("text_search")
+    dsn, server = database(args.dsn, "text_search")
     try:
         os.environ["BRIEFING_CONFIG"] = str(config_for("postgres", dsn, DATA / "pg_text_search" / "config"))
         from bot.answering import Answerer

@@ -549,13 +549,21 @@ class FakeDiscord:
         state = self.interactions.get(token)
         return state["original"] if state else None
 
-    async def _edit_webhook_message(self, request: Request, app: str, token: str, message: str) -> web.Response:
+    def _answered_webhook_message(self, token: str, message: str) -> int | None:
+        """The existing message a webhook edit or delete means (None: unknown); touching the
+        interaction's ``@original`` ends its "thinking" state."""
         target = self._webhook_target(token, message)
         if target is None or target not in self.messages:
-            return _json_response({"message": "Unknown Message", "code": 10008}, status=404)
+            return None
         state = self.interactions.get(token)
         if state is not None and message == "@original":
             state["thinking"] = False
+        return target
+
+    async def _edit_webhook_message(self, request: Request, app: str, token: str, message: str) -> web.Response:
+        target = self._answered_webhook_message(token, message)
+        if target is None:
+            return _json_response({"message": "Unknown Message", "code": 10008}, status=404)
         return await self._edit_message(request, str(target))
 
     async def _delete_message(self, request: Request, channel: str, message: str) -> web.Response:
@@ -566,12 +574,9 @@ class FakeDiscord:
         return web.Response(status=204)
 
     async def _delete_webhook_message(self, request: Request, app: str, token: str, message: str) -> web.Response:
-        target = self._webhook_target(token, message)
-        if target is None or target not in self.messages:
+        target = self._answered_webhook_message(token, message)
+        if target is None:
             return _json_response({"message": "Unknown Message", "code": 10008}, status=404)
-        state = self.interactions.get(token)
-        if state is not None and message == "@original":
-            state["thinking"] = False
         self.messages.pop(target)
         self.deleted.append(target)
         return web.Response(status=204)
