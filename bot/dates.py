@@ -359,6 +359,7 @@ class _Context:
     anchor: _Anchor | None
     lang: str
     _future: bool | None = None
+    _past: bool | None = None
 
     def original(self, match: re.Match[str], group: str) -> str:
         """The text of ``group`` as written (matches are made on the lower-cased copy)."""
@@ -388,7 +389,9 @@ class _Context:
     @property
     def past_only(self) -> bool:
         """A report in the past tense with no future cue: its events are on or before the anchor."""
-        return not self.future and _looks_past(self.text)
+        if self._past is None:
+            self._past = _looks_past(self.text)
+        return not self.future and self._past
 
 
 @dataclass(frozen=True, slots=True)
