@@ -105,6 +105,20 @@ def test_a_name_turned_into_a_common_noun_joins_the_name_instead_of_standing_alo
     assert "condoleezza" in concepts
 
 
+def test_a_word_of_a_rendered_name_is_left_to_the_rendering(expander_over) -> None:
+    class Phrases(Engine):
+        def translate(self, text: str, direction: str) -> str:
+            return super().translate(text.replace("Security Council", "Conselho de Segurança"), direction)
+
+    expander = expander_over(Phrases())
+    q = analyse("When did the Security Council meet Lavrov?")
+    translated = expander.translation(q)
+    assert translated == "Quando que o Conselho de Segurança meet Lavrov?"
+    concepts = {c.word: c for c in expander.concepts(q, translated)}
+    assert "security" not in concepts  # "Segurança" says it: no rare English word weighs on the answers
+    assert "seguranca" in concepts and "lavrov" in concepts
+
+
 def test_a_lost_number_is_restored_by_masking_and_a_lost_placeholder_falls_back(expander_over) -> None:
     class Mangler(Engine):
         def translate(self, text: str, direction: str) -> str:
