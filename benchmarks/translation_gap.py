@@ -13,7 +13,8 @@ twin (same id) in ``dev.jsonl``, and the twins, over ``squad-pt/corpus``, and pr
   alias of it spells;
 - with ``--show``, the questions on which the English and Portuguese twins disagree.
 
-``--news`` also scores the English questions of ``../shared/eval/news_dev.jsonl`` over the
+``--batch`` answers as ``ask --batch`` (the scorer) does. ``--news`` also scores the English
+questions of ``../shared/eval/news_dev.jsonl`` over the
 NEWSROOM corpus (``--newsroom``, default ``/tmp/newsroom``). ``--json FILE`` writes the numbers.
 It only uses the public :class:`~bot.answering.Answerer` API, so it also measures an older
 checkout: ``PYTHONPATH=OLD_CHECKOUT python -m benchmarks.translation_gap``.
@@ -22,6 +23,7 @@ checkout: ``PYTHONPATH=OLD_CHECKOUT python -m benchmarks.translation_gap``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import re
@@ -157,12 +159,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--news", action="store_true", help="also news_dev's English questions over NEWSROOM")
     ap.add_argument("--newsroom", default="/tmp/newsroom", help="the NEWSROOM corpus folder")
     ap.add_argument("--json", help="write the numbers to this file")
+    ap.add_argument("--batch", action="store_true",
+                    help="answer as `ask --batch` (the scorer) does: the batch embedding budget, encoder loaded first")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
     aliases = [list(g) for g in load_settings().aliases]
     english, portuguese = twins()
     started = time.perf_counter()
-    answerer = Answerer.from_folder(SQUAD / "corpus")
+    settings = load_settings()
+    if args.batch:
+        budget = settings.answers.batch_semantic_budget_ms
+        answers = dataclasses.replace(settings.answers, semantic_budget_ms=budget)
+        settings = dataclasses.replace(settings, answers=answers)
+    answerer = Answerer.from_folder(SQUAD / "corpus", settings=settings)
+    if args.batch:
+        answerer.corpus.semantic.warm_up()
     en_hits, en_tr = answer(answerer, english)
     pt_hits, _ = answer(answerer, portuguese)
     counts = translation_counts(english, en_tr, aliases)
@@ -196,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
             Item(it["id"], it["question"], it.get("gold") or [], it.get("answer") or [])
             for it in _read(NEWS_DEV) if it.get("lang") == "en" and it.get("gold")
         ]
-        news = Answerer.from_folder(args.newsroom)
+        news = Answerer.from_folder(args.newsroom, settings=settings)
         hits, tr = answer(news, items)
         ncounts = translation_counts(items, tr, aliases)
         out["news_en"] = {"questions": len(items), "p1": sum(hits) / len(items),

@@ -26,6 +26,7 @@ import numpy as np
 from benchmarks.corpora import prepare_corpus
 from bot import models
 from bot.answering._semantic import encoder
+from bot.answering._semantic._baseline import BACKGROUND
 
 from . import data, extract
 from .report import Report, evaluate
@@ -73,9 +74,14 @@ def main(argv: list[str] | None = None) -> int:
             log.warning("reusing %s: the features may not match the current code", cache_file.name)
     records = extract.extract(cases, answerers, score.is_gold, cache_file)
     with_encoder = not args.no_encoder and encoder("auto").available
+    background = None
     if with_encoder:
         cache = VectorCache(args.cache / "vectors.sqlite", encoder("auto"))
-        extract.add_cosines(records, cache, encode=not args.cached_vectors)
+        texts = extract.background_passages(answerers["newsroom"][0], cases)
+        found = cache.passages(texts) if not args.cached_vectors else cache.stored("p", texts)
+        background = np.stack([found[t] for t in texts if t in found]).astype(np.float16)
+        log.info("question baseline: %d background sentences", len(background))
+        extract.add_cosines(records, cache, encode=not args.cached_vectors, background=background.astype(np.float32))
     else:
         for r in records:
             r.cosines = [None] * len(r.pool)
@@ -89,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         models.save(args.out, final, report.summary)
         print(f"\nwrote {args.out.relative_to(REPO) if args.out.is_relative_to(REPO) else args.out}")
+        if background is not None:
+            np.save(args.out.parent / BACKGROUND, background, allow_pickle=False)
+            print(f"wrote {BACKGROUND} ({len(background)} background sentence vectors)")
     print(f"seconds={time.monotonic() - started:.0f}")
     return 0
 

@@ -14,14 +14,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
+import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.answering import Answerer
+import numpy as np
+
+from bot.answering import SEMANTIC_CANDIDATES, Answerer
 from bot.answering._corpus import Corpus
 from bot.answering._features import Scored
+from bot.answering._semantic._baseline import baseline
 from bot.config import load_settings
 from bot.index import Hit, SentenceIndex, WeightedTerm
 from bot.models import LinearModel
@@ -40,9 +44,11 @@ HAND_RANKING = LinearModel(
 )
 #: Candidates kept per case (the fitted rankers re-order these).
 POOL = 40
-#: Leading candidates (in hand-set order) that get a cosine; fewer for the many off-topic cases.
-COSINES = 8
-COSINES_OFF_TOPIC = 4
+#: Leading candidates (in hand-set order) that get a cosine: as many as the product gives one when
+#: its budget allows (``ask --batch`` embeds them all within ``answers.batch_semantic_budget_ms``).
+COSINES = SEMANTIC_CANDIDATES
+#: Background sentences a question's baseline is measured against (one per article).
+BACKGROUND = 128
 
 
 class HidingIndex:
@@ -71,6 +77,7 @@ class Record:
     labels: list[bool]
     passages: list[str]
     cosines: list[float | None] = field(default_factory=list)
+    baseline: float | None = None  # the question's mean cosine with the background sentences
 
 
 def open_corpus(folder: Path, index_dir: Path) -> tuple[Answerer, HidingIndex]:
@@ -150,16 +157,39 @@ def extract(
     return records
 
 
-def add_cosines(records: Sequence[Record], vectors: VectorCache, encode: bool = True) -> None:
-    """The question's cosine with each record's leading candidates (None for the rest).
+def background_passages(answerer: Answerer, cases: Sequence[Case], count: int = BACKGROUND, seed: int = 7) -> list[str]:
+    """What the product encodes for ``count`` ordinary body sentences of articles no case is about
+    (one per article, a seeded sample): the sentences a question's baseline is measured against
+    (:mod:`bot.answering._semantic._baseline`)."""
+    corpus = answerer._corpus
+    about = {c.group.split(":", 1)[1] for c in cases} | {a for c in cases for a in c.excluded}
+    free = sorted(aid for aid in corpus.catalog.entries if aid not in about)
+    rng = random.Random(seed)
+    rng.shuffle(free)
+    texts: list[str] = []
+    for aid in free:
+        sentences = [s for s in corpus.article_sentences(aid, 0, None) if s.kind == "body" and 60 <= len(s.text) <= 300]
+        if len(sentences) < 3:
+            continue
+        k = rng.randrange(1, len(sentences))
+        texts.append(corpus.semantic.passage(sentences[k], sentences[k - 1].text))
+        if len(texts) == count:
+            break
+    return texts
+
+
+def add_cosines(
+    records: Sequence[Record], vectors: VectorCache, encode: bool = True, background: np.ndarray | None = None
+) -> None:
+    """The question's cosine with each record's leading candidates (None for the rest), and its
+    baseline against the ``background`` vectors.
 
     ``encode=False`` uses only the vectors already cached (a candidate without one gets None, as
     when the product's budget runs out).
     """
     wanted: list[tuple[Record, int]] = []
     for r in records:
-        top = COSINES_OFF_TOPIC if r.case.kind == "off_topic" else COSINES
-        wanted.extend((r, i) for i in range(min(top, len(r.pool))))
+        wanted.extend((r, i) for i in range(min(COSINES, len(r.pool))))
     # best-first across all records: every case's first candidates before anyone's tenth
     wanted.sort(key=lambda ri: ri[1])
     questions = [r.case.question for r in records]
@@ -172,6 +202,8 @@ def add_cosines(records: Sequence[Record], vectors: VectorCache, encode: bool = 
         passages = vectors.stored("p", texts)
     for r in records:
         r.cosines = [None] * len(r.pool)
+        q = queries.get(r.case.question)
+        r.baseline = baseline(q, background) if q is not None and background is not None else None
     for r, i in wanted:
         q = queries.get(r.case.question)
         p = passages.get(r.passages[i])

@@ -92,13 +92,15 @@ def continuations(
 
 
 def rerank_semantic(
-    scored: list[Scored], cosines: Sequence[float | None], model: models.LinearModel | None = None
+    scored: list[Scored], cosines: Sequence[float | None], model: models.LinearModel | None = None,
+    baseline: float | None = None,
 ) -> list[Scored]:
     """Re-order the leading candidates that have a cosine with the question by the combined model.
 
     ``cosines[i]`` belongs to ``scored[i]``. Only the unbroken prefix with cosines is re-ordered
     (a candidate without one cannot be compared with those that have one); the rest keep their
-    lexical order after it.
+    lexical order after it. ``baseline``: the question's mean cosine with text that does not answer
+    it (confidence reads each cosine above it).
     """
     for item, cosine in zip(scored, cosines, strict=False):
         item.cosine = cosine
@@ -108,7 +110,7 @@ def rerank_semantic(
     if prefix == 0:
         return scored
     head = scored[:prefix]
-    add_cosine_features(head)
+    add_cosine_features(head, baseline)
     if prefix < MIN_RERANKED:
         return scored  # too few to compare: the lexical order stands (and the lexical confidence decides)
     model = model or models.load(MODELS)["rank_semantic"]
@@ -119,9 +121,10 @@ def rerank_semantic(
     return [*head, *scored[prefix:]]
 
 
-def add_cosine_features(items: Sequence[Scored]) -> None:
-    """The cosine features of candidates that all have a cosine: its value, its gap to the best, and
-    its z-score among them (the cosine's scale varies with the question; its order within it less)."""
+def add_cosine_features(items: Sequence[Scored], baseline: float | None = None) -> None:
+    """The cosine features of candidates that all have a cosine: its value, its gap to the best, its
+    z-score among them (the cosine's scale varies with the question; its order within it less), and
+    how far it is above the question's ``baseline`` (when there is one)."""
     values = [i.cosine for i in items if i.cosine is not None]
     if not values:
         return
@@ -132,6 +135,8 @@ def add_cosine_features(items: Sequence[Scored]) -> None:
             item.features["cosine"] = item.cosine
             item.features["cosine_gap"] = item.cosine - best
             item.features["cosine_z"] = (item.cosine - mean) / spread
+            if baseline is not None:
+                item.features["cos_excess"] = item.cosine - baseline
 
 
 def add_lexical_features(items: Sequence[Scored]) -> None:

@@ -54,3 +54,12 @@ def test_answer_features_give_the_margins_of_the_best() -> None:
     lone[0].cosine = 0.7
     answer_features(lone)
     assert "cos_margin" not in lone[0].features  # nothing to compare with: the model reads its mean
+
+
+def test_confidence_reads_each_cosine_above_the_questions_baseline() -> None:
+    items = _scored(4)
+    ordered = rerank_semantic(items, [0.9, 0.8, 0.7, 0.6], BY_COSINE, baseline=0.75)
+    assert [round(i.features["cos_excess"], 6) for i in ordered] == [0.15, 0.05, -0.05, -0.15]
+    assert [i.features["cosine"] for i in ordered] == [0.9, 0.8, 0.7, 0.6]  # the raw cosine is kept
+    plain = rerank_semantic(_scored(4), [0.9, 0.8, 0.7, 0.6], BY_COSINE)
+    assert all("cos_excess" not in i.features for i in plain)  # no baseline: the model reads its mean

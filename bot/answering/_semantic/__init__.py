@@ -12,9 +12,12 @@ answering goes on lexically; the log says so once.
 
 - ``_encoder``: the engine, loaded once per process, one native call at a time; a question's
   call goes before waiting background batches and gives up at its deadline.
-- ``_scorer``: :class:`SemanticScorer`, what answering calls: ``cosines(question, hits,
-  budget_ms)`` from stored vectors (:mod:`bot.index._vectors`), embedding the missing ones
-  best-first within the budget; it follows corpus refreshes.
+- ``_scorer``: :class:`SemanticScorer`, what answering calls: ``score(question, hits,
+  budget_ms)``, the cosines from stored vectors (:mod:`bot.index._vectors`), embedding the
+  missing ones best-first within the budget, with the question's baseline; it follows corpus
+  refreshes.
+- ``_baseline``: a question's mean cosine with ordinary sentences that do not answer it (shipped
+  vectors, ``bot/models/background-enpt.npy``); confidence reads a cosine above it.
 - ``_background``: a pass over the corpus (``briefing-bot index --embed``) and the background
   embedder of long-running processes (``run``, ``chat``).
 """

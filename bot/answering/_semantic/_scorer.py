@@ -9,12 +9,14 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from bot.answering._semantic._background import BackgroundEmbedder, EmbedReport, embed_corpus, pass_lock
+from bot.answering._semantic._baseline import baseline
 from bot.answering._semantic._encoder import DIM, VARIANT, Encoder, encoder, loaded_encoder, loading
 from bot.index import Hit
 from bot.index._vectors import FileVectorStore, MemoryVectorStore, VectorStore, passage_key
@@ -66,6 +68,15 @@ def passage_text(text: str, title: str | None = None, before: str | None = None)
     """What is encoded for a sentence: its article's title, the sentence before, then the sentence."""
     parts = [p[:limit] for p, limit in ((title, _TITLE_CHARS), (before, _BEFORE_CHARS)) if p]
     return " ".join([*parts, text]) if parts else text
+
+
+@dataclass(frozen=True, slots=True)
+class Cosines:
+    """A question's cosine with each candidate (None where no vector could be had), and its baseline:
+    its mean cosine with sentences that do not answer it (:mod:`._baseline`; None without them)."""
+
+    values: list[float | None]
+    baseline: float | None = None
 
 
 class SemanticScorer:
@@ -200,7 +211,13 @@ class SemanticScorer:
     # -- question time ---------------------------------------------------------------------
 
     def cosines(self, question: str, hits: Sequence[Hit], budget_ms: int | None = None) -> list[float | None]:
-        """The cosine of ``question`` with each hit's sentence, None where no vector could be had.
+        """The cosine of ``question`` with each hit's sentence, None where no vector could be had
+        (:meth:`score` without the baseline)."""
+        return self.score(question, hits, budget_ms).values
+
+    def score(self, question: str, hits: Sequence[Hit], budget_ms: int | None = None) -> Cosines:
+        """The cosine of ``question`` with each hit's sentence, None where no vector could be had,
+        with the question's baseline.
 
         Stored vectors are used; the missing ones are embedded in the order given (pass the
         candidates best first) in small batches while ``budget_ms`` lasts (default
@@ -209,15 +226,15 @@ class SemanticScorer:
         """
         count = len(hits)
         if not count or self.mode == "off":
-            return [None] * count
+            return Cosines([None] * count)
         budget = self.budget_ms if budget_ms is None else max(budget_ms, 0)
         deadline = time.monotonic() + budget / 1000
         engine = self._ready_encoder(deadline)
         if engine is None or not engine.available:
-            return [None] * count
+            return Cosines([None] * count)
         query = engine.query(" ".join(question.split()), deadline=deadline if budget else None)
         if query is None:
-            return [None] * count
+            return Cosines([None] * count)
         texts = [self.passage(h.sentence, h.before) for h in hits]
         keys = [passage_key(t, VARIANT) for t in texts]
         store = self.store
@@ -245,7 +262,8 @@ class SemanticScorer:
                 found[group] = True
             store.put([hits[g[0]].sentence.article_id for g in batch], [keys[g[0]] for g in batch], embedded)
         scores = vectors @ query
-        return [float(s) if ok else None for s, ok in zip(scores.tolist(), found.tolist(), strict=True)]
+        values = [float(s) if ok else None for s, ok in zip(scores.tolist(), found.tolist(), strict=True)]
+        return Cosines(values, baseline(query))
 
     # -- embedding ahead of questions --------------------------------------------------------
 
