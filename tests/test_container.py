@@ -85,6 +85,8 @@ def test_installed_package_runs_from_another_folder(tmp_path: Path) -> None:
     proc = sh(tool, "ask", "--json", "Quando Lavrov chegou à Coreia do Norte?", cwd=elsewhere)
     answer = json.loads(proc.stdout)["answers"][0]
     assert "visita oficial" in answer["text"] and answer["confident"]
+    sh(python, "-c", "from bot.answering._semantic._baseline import background; assert background() is not None",
+       cwd=elsewhere)  # the background vectors were installed with the models
     assert (elsewhere / ".index").is_dir()  # relative paths: the current folder, with no config folder
     health = sh(tool, "health", cwd=elsewhere)
     assert health.stdout.startswith("ok: 2 articles")
