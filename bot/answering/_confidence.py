@@ -4,7 +4,8 @@ A fitted logistic model (``bot/models/answering.json``) turns an answer's featur
 probability that it answers the question: how much of the question the sentence and its article
 cover, its margin over the next candidate, whether it names the question's entity and its event,
 how long and specific the question is, and, when the encoder gave one, the question's cosine with
-the sentence and its margin over the next. The model was fitted on realistic negatives (each
+the sentence, its margin over the next and how far it is above the question's baseline
+(:mod:`bot.answering._semantic._baseline`). The model was fitted on realistic negatives (each
 visible question asked without the article that answers it, and questions of other sets asked of
 a corpus that cannot answer them), cross-validated by article. A candidate that does not fit a
 date the question names is never confident; the model file may add gates (a feature's minimum).
@@ -68,6 +69,11 @@ def answer_features(scored: Sequence[Scored]) -> None:
         else:
             f.pop("cos_margin", None)  # no other cosine to compare with: the model reads its mean
         f["entity_event"] = min(f.get("entity", 1.0), f.get("event", 1.0))
+        excess = f.get("cos_excess")
+        if excess is not None:  # a cosine well above the baseline counts more, and more so with the words
+            f["excess_sq"] = excess * abs(excess)
+            f["coverage_x_excess"] = f.get("coverage", 0.0) * excess
+            f["entity_x_excess"] = f.get("entity", 1.0) * excess
 
 
 def assess(scored: Sequence[Scored]) -> None:

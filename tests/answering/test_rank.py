@@ -63,3 +63,16 @@ def test_confidence_reads_each_cosine_above_the_questions_baseline() -> None:
     assert [i.features["cosine"] for i in ordered] == [0.9, 0.8, 0.7, 0.6]  # the raw cosine is kept
     plain = rerank_semantic(_scored(4), [0.9, 0.8, 0.7, 0.6], BY_COSINE)
     assert all("cos_excess" not in i.features for i in plain)  # no baseline: the model reads its mean
+
+
+def test_confidence_reads_the_cosine_above_the_baseline_with_the_words() -> None:
+    items = rerank_semantic(_scored(4), [0.9, 0.8, 0.7, 0.6], BY_COSINE, baseline=0.7)
+    for item in items:
+        item.features.update({"coverage": 0.5, "entity": 1.0})
+    answer_features(items)
+    top = items[0].features
+    assert abs(top["excess_sq"] - 0.04) < 1e-9 and items[3].features["excess_sq"] < 0  # signed: below the baseline
+    assert abs(top["coverage_x_excess"] - 0.1) < 1e-9 and abs(top["entity_x_excess"] - 0.2) < 1e-9
+    plain = rerank_semantic(_scored(4), [0.9, 0.8, 0.7, 0.6], BY_COSINE)
+    answer_features(plain)
+    assert not {"excess_sq", "coverage_x_excess", "entity_x_excess"} & set(plain[0].features)
