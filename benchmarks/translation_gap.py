@@ -163,10 +163,10 @@ def main(argv: list[str] | None = None) -> int:
                     help="answer as `ask --batch` (the scorer) does: the batch embedding budget, encoder loaded first")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    aliases = [list(g) for g in load_settings().aliases]
+    settings = load_settings()
+    aliases = [list(g) for g in settings.aliases]
     english, portuguese = twins()
     started = time.perf_counter()
-    settings = load_settings()
     if args.batch:
         budget = settings.answers.batch_semantic_budget_ms
         answers = dataclasses.replace(settings.answers, semantic_budget_ms=budget)

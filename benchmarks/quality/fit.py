@@ -37,14 +37,16 @@ CONF_LEXICAL = (
     "rank", "margin", "coverage", "direct", "support", "entity", "event", "entity_event", "fit", "adds",
     "furniture", "q_words", "q_rarity", "q_max_rarity", "q_weight", "q_has_entity", "q_dated", "q_typed",
 )
-#: How much of its coverage a sentence owes to its title and to the sentence before it counts only with
-#: the encoder: a context-borne answer is surer when its own meaning is close (in CV: newsroom +1 of 52,
-#: hard negatives 0.909 against 0.900, squad-pt/en -0.003/-0.004).
-CONF_SEMANTIC = (*CONF_LEXICAL, "title_cov", "before_cov", "cosine", "cos_margin", "cos_excess")
-#: The cosine above the baseline is the strongest signal and not a linear one; with its square and its
-#: products with coverage and the entity share, hard negatives are rejected 0.925 against 0.909 in CV
-#: at the same P@1 on every set.
-CONF_SEMANTIC = (*CONF_SEMANTIC, "excess_sq", "coverage_x_excess", "entity_x_excess")
+#: With the encoder, confidence also reads how much of its coverage a sentence owes to its title and
+#: to the sentence before it (a context-borne answer is surer when its own meaning is close; in CV:
+#: newsroom +1 of 52, hard negatives 0.909 against 0.900, squad-pt/en -0.003/-0.004), and the cosine
+#: above the question's baseline, which is the strongest signal and not a linear one: with its square
+#: and its products with coverage and the entity share, hard negatives are rejected 0.925 against
+#: 0.909 in CV at the same P@1 on every set.
+CONF_SEMANTIC = (
+    *CONF_LEXICAL, "title_cov", "before_cov", "cosine", "cos_margin", "cos_excess", "excess_sq",
+    "coverage_x_excess", "entity_x_excess",
+)
 #: The semantic-only ablation: cosine ranking, cosine confidence.
 CONF_COSINE = ("cosine", "cos_margin", "cos_excess", "q_words")
 #: today's confidence (the "hand" baseline): 0.3 coverage + 0.7 support >= 0.58 with coverage >= 0.4.

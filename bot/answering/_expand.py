@@ -346,22 +346,23 @@ class Expander:
         words += names
         # What the plain translation rendered a name as ("Dinamarca", "Arroz" for "Rice") joins that
         # name's concept instead of standing as a concept of its own; renderings that do not match
-        # one word of the name ("Reino Unido" for "UK") stay concepts of their own.
+        # one word of the name ("Reino Unido" for "UK") stay concepts of their own. A word of a
+        # rendered name that no rendered word stands for ("Office" of "Office of the Prosecutor
+        # General" -> "Procuradoria-Geral", "Security" of "UN Security Council" -> "Conselho de
+        # Segurança da ONU") is said by the rendering: left in, a rare English word would weigh on
+        # every answer's coverage.
         alternatives: dict[str, set[str]] = {}
         merged: set[str] = set()
+        covered: set[str] = set()
         for name, rendered in (details.renderings if details else {}).items():
             name_words = list(content_words(name))
             for word, also in _align(name_words, rendered, details.plain or "").items():
                 alternatives.setdefault(word, set()).update(also)
                 merged.update(also)
-        words = [w for w in words if w not in merged]
-        # A word of a name the translation rendered otherwise that no rendered word stands for
-        # ("Office" of "Office of the Prosecutor General" -> "Procuradoria-Geral", "Security" of "UN
-        # Security Council" -> "Conselho de Segurança da ONU") is said by the rendering, which is a
-        # concept of its own: left in, a rare English word would weigh on every answer's coverage.
-        covered = {w for name, rendered in (details.renderings if details else {}).items() if rendered
-                   for w in content_words(name) if w not in alternatives}
-        words = [w for w in words if w not in covered or w in translated_words]
+            if rendered:
+                covered.update(name_words)
+        covered -= alternatives.keys()
+        words = [w for w in words if w not in merged and (w not in covered or w in translated_words)]
         words = [w for w in words if w not in PHRASE_WORDS.get(q.asks, ())]
         capitalised = {fold(m.group()) for text in (q.text, translated) if text for m in _PROPER.finditer(text)}
         asked = " ".join(filter(None, (q.text, translated, details.plain if details else None)))
