@@ -15,6 +15,7 @@ import errno
 import logging
 import os
 import re
+import resource
 import shutil
 import time
 from collections import Counter
@@ -197,10 +198,18 @@ def describe_failure(exc: BaseException, where: Path | None = None) -> str:
             full = shutil.disk_usage(where).free < 1024 * 1024
     if full:
         return f"no space left on the device holding the index{place}; free some space and refresh again"
-    if errno.EFBIG in codes or "file too large" in said or "filetoolarge" in said:
+    # A writer thread that died of EFBIG says only that it was killed: a limit in force is the cause.
+    killed = "writer was killed" in said and _file_size_limit() is not None
+    if errno.EFBIG in codes or "file too large" in said or "filetoolarge" in said or killed:
         return f"a file of the index would grow past the file size limit{place} (ulimit -f); raise the limit"
     text = " ".join(str(exc).split()) or type(exc).__name__
     return f"updating the index failed: {text}"[:300]
+
+
+def _file_size_limit() -> int | None:
+    """The largest file this process may write (``ulimit -f``), None when unlimited."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_FSIZE)
+    return None if soft == resource.RLIM_INFINITY else soft
 
 
 def prepare_all(

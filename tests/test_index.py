@@ -1,5 +1,6 @@
 """The embedded tantivy sentence index: store, retrieve, update, roll back."""
 
+import time
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,16 @@ def test_a_second_writer_waits_then_says_the_index_is_busy(tmp_path: Path, monke
     second.replace_article("b.txt", "pt", sentences("b.txt", CONTAINERS))
     second.commit()
     assert second.size == 2
+
+
+def test_tantivy_reloads_only_when_told(tmp_path: Path) -> None:
+    # The catalog and the sentences are read of one commit, at reload(). tantivy's default
+    # reader also reloaded by itself, from a thread that watched meta.json and took the meta
+    # lock file again, even in a folder being removed (a temporary folder then failed to go).
+    reader, writer = TantivyIndex(tmp_path / "ix"), TantivyIndex(tmp_path / "ix")
+    writer.replace_article("a.txt", "pt", sentences("a.txt", LAVROV))
+    writer.commit()
+    time.sleep(1.5)  # the watcher polled every 500 ms
+    assert reader._index.searcher().num_docs == 0
+    reader.reload()
+    assert reader._index.searcher().num_docs == reader.size == len(sentences("a.txt", LAVROV))

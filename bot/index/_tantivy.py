@@ -105,6 +105,10 @@ class TantivyIndex:
             self._index.register_tokenizer("stem_pt", analyzer("pt"))
             self._index.register_tokenizer("stem_en", analyzer("en"))
             self._index.register_tokenizer("exact", analyzer(None))
+            # Searchers move on only at reload(), when the catalog of the same commit is read too.
+            # tantivy's default reader polls meta.json in a thread of its own and takes the meta
+            # lock file to reload; that thread also raced whoever removed the folder.
+            self._index.config_reader(reload_policy="Manual")
             self._searcher = self._index.searcher()
             self._searcher.num_docs  # noqa: B018 -- reads the segments' metadata: damage shows here
         except ValueError as exc:  # nothing but the files can be wrong here

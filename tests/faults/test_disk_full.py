@@ -23,6 +23,7 @@ from bot.answering import Answerer
 from bot.cli import main
 from bot.config import WatchSettings
 from bot.index import IndexUpdateError
+from bot.ingest import describe_failure
 from bot.watch import CorpusWatcher
 from tests.conftest import REPO
 
@@ -117,6 +118,19 @@ def test_a_running_bot_keeps_answering_when_the_disk_fills(
 def _limit_file_size() -> None:  # runs in the child, before it execs Python
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+
+def test_a_writer_killed_under_a_file_size_limit_names_the_limit(tmp_path: Path) -> None:
+    # tantivy's writer thread that dies of EFBIG says only that it was killed.
+    killed = IndexUpdateError("An index writer was killed.. A worker thread encountered an error or panicked.")
+    assert describe_failure(killed, tmp_path).startswith("updating the index failed: An index writer was killed")
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (2**40, hard))
+    try:
+        said = describe_failure(killed, tmp_path)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+    assert said == f"a file of the index would grow past the file size limit ({tmp_path}) (ulimit -f); raise the limit"
 
 
 def test_a_file_size_limit_fails_the_refresh_not_the_answers(corpus: Path, tmp_path: Path) -> None:
