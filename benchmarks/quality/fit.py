@@ -30,8 +30,8 @@ RANK_LEXICAL = (
     "short", "furniture", "byline", "adds", "restate", "continuation", "lead", "support", "coverage_gap",
     "entity", "event",
 )
-#: The combined ranker: the lexical score with the cosine.
-RANK_SEMANTIC = ("lexical_z", "cosine_z", "cosine_gap", "lexical")
+#: The combined ranker: the lexical score with the cosine (and, asked "when", how near a date is to the event).
+RANK_SEMANTIC = ("lexical_z", "cosine_z", "cosine_gap", "lexical", "event_date")
 #: Confidence features of an answer (lexical), and what the encoder adds.
 CONF_LEXICAL = (
     "rank", "margin", "coverage", "direct", "support", "entity", "event", "entity_event", "fit", "adds",

@@ -24,6 +24,7 @@ from bot.answer_types import TYPED_ANSWERS, fits
 from bot.answering._corpus import Corpus
 from bot.answering._expand import Concept
 from bot.answering._terms import PREFIX, prefix, sentence_terms, shared_share, word_pairs
+from bot.dates import sentence_dates
 from bot.index import Hit, analyse
 from bot.language import fold
 from bot.questions import Question, content_words
@@ -37,6 +38,11 @@ _ANAPHORS = frozenset({
 })
 #: What a candidate adds beyond the question is counted up to this many content words.
 _ADDS_CAP = 12
+#: A date this many characters or more from the question's event in a sentence is not its date.
+_EVENT_DATE_REACH = 40
+#: Any day: weekdays and "nesta quinta-feira (8)" resolve against it (only where they are matters).
+_ANY_DAY = "2000-06-15"
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(slots=True)
@@ -149,6 +155,7 @@ def candidate_features(
     coverage = covered / total
     fit = fits(a.q, s, a.words)
     typed = a.q.asks in TYPED_ANSWERS
+    event_date = _event_date(a, s.text, lang) if a.q.asks == "when" and event_total else 0.0
     furniture = s.kind in ("headline", "standfirst", "caption")
     features = {
         "coverage": coverage,
@@ -171,8 +178,33 @@ def candidate_features(
         "entity": entity / entity_total if entity_total else 1.0,
         "event": event / event_total if event_total else 1.0,
         "timely": float(timely),
+        "event_date": event_date,
     }
     return Scored(hit, coverage, 0.0, timely, frozenset(tokens), features=features)
+
+
+def _event_date(a: Asked, text: str, lang: str) -> float:
+    """How close a date of the sentence stands to the question's event (1 next to it, 0 none near).
+
+    News sentences date what was said ("disse nesta quinta-feira (1o) que as tarifas...") as often
+    as what happened ("...entra em vigor nesta sexta-feira (23)"): a "when" answer's date goes
+    with the event asked about, its verb or event noun, not with the sentence.
+    """
+    mentions = sentence_dates(text, _ANY_DAY)
+    if not mentions:
+        return 0.0
+    events = [(c.terms, wanted) for c, wanted, is_name in zip(a.concepts, a.prefixes, a.names, strict=True)
+              if not is_name]
+    gap = _EVENT_DATE_REACH
+    for match in _WORD.finditer(text):
+        word = fold(match.group())
+        if len(word) < 4 or any(m.start <= match.start() < m.end for m in mentions):
+            continue
+        stems = {t for t in analyse(word, lang) if len(t) >= 4} | {word}
+        p = prefix(word) if len(word) >= PREFIX else None
+        if any(stems & found or (p is not None and p in wanted) for found, wanted in events):
+            gap = min(gap, *(max(m.start - match.end(), match.start() - m.end, 0) for m in mentions))
+    return 1.0 - gap / _EVENT_DATE_REACH
 
 
 def _matches(word: str, a: Asked) -> bool:

@@ -72,6 +72,18 @@ def test_entity_and_event_are_told_apart(answerer: Answerer) -> None:
     assert other_person["entity"] == 0.0 and other_person["event"] == 1.0
 
 
+def test_a_when_answer_has_its_date_next_to_the_event(answerer: Answerer) -> None:
+    question = "Quando o desfile militar de Valdorna foi cancelado?"
+    said = _features(answerer, question, "O prefeito disse nesta quinta-feira (8) a jornalistas que o governo local"
+                                         " de Valdorna preparou um desfile que acabou cancelado.")
+    done = _features(answerer, question, "O desfile de Valdorna foi cancelado nesta sexta-feira (9), informou o"
+                                         " prefeito a jornalistas.")
+    undated = _features(answerer, question, "O desfile de Valdorna foi cancelado, informou o prefeito.")
+    assert done["event_date"] > 0.8 and said["event_date"] == 0.0 and undated["event_date"] == 0.0
+    assert _features(answerer, "Onde o desfile de Valdorna foi cancelado?", "O desfile de Valdorna foi cancelado"
+                     " nesta sexta-feira (9).")["event_date"] == 0.0  # only "when" asks for a date
+
+
 def test_the_sentence_after_a_strong_hit_is_a_candidate(answerer: Answerer) -> None:
     # "Ele ficou hospedado num palácio..." shares no word with the question: retrieval alone misses it
     found = [a.text for a in answerer.search("chanceler Mirabeau Quental Valdorna visita", limit=10)]
