@@ -947,6 +947,11 @@ _RULES: tuple[_Rule, ...] = (
 # ---------------------------------------------------------------------------------------------
 
 
+#: Any fixed day: the date rules then find an undated sentence's time expressions, where they are
+#: (their values unused).
+ANY_DAY = "2000-06-15"
+
+
 def sentence_dates(text: str, anchor: str | None, lang: str = "pt") -> list[DateMention]:
     """Every time expression of ``text`` resolved against ``anchor`` (see the module docstring).
 

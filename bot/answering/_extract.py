@@ -16,13 +16,11 @@ from typing import Any
 
 from bot.answer_types import PHRASE_WORDS
 from bot.answering._terms import PREFIX, prefix, terms
-from bot.dates import sentence_dates
+from bot.dates import ANY_DAY, sentence_dates
 from bot.language import STOPWORDS, fold
 from bot.questions import Question, content_words
 from bot.titles import titles_of
 
-#: Any fixed day lets the date rules find an undated sentence's time expressions (values unused).
-_ANY_DAY = "2000-06-15"
 #: Leading words of a time expression that are not part of the answer ("em 1991" -> "1991").
 _TIME_PREPOSITIONS = re.compile(r"^(?:em|no|na|nos|nas|de|do|da|desde|até|in|on|at|since|until|by)\s+", re.I)
 #: A capitalised name: capitalised words with the particles names use ("Guilherme, o Conquistador" stops at
@@ -153,7 +151,7 @@ def _date(q: Question, phrasing: str, text: str, when: str | None, lang: str, da
             return Direct("date", when, when)
         nearest = min(mentions, key=lambda m: min(abs(m.start - event), abs(m.end - event)))
         return Direct("date", _TIME_PREPOSITIONS.sub("", nearest.text), nearest.value or when)
-    mentions: list[Any] = sentence_dates(text, _ANY_DAY, lang)
+    mentions: list[Any] = sentence_dates(text, ANY_DAY, lang)
     eras = [m for m in _ERA.finditer(text) if not any(d.start <= m.start() < d.end for d in mentions)]
     if not mentions and not eras:
         return None

@@ -24,7 +24,7 @@ from bot.answer_types import TYPED_ANSWERS, fits
 from bot.answering._corpus import Corpus
 from bot.answering._expand import Concept
 from bot.answering._terms import PREFIX, prefix, sentence_terms, shared_share, word_pairs
-from bot.dates import sentence_dates
+from bot.dates import ANY_DAY, sentence_dates
 from bot.index import Hit, analyse
 from bot.language import fold
 from bot.questions import Question, content_words
@@ -40,8 +40,6 @@ _ANAPHORS = frozenset({
 _ADDS_CAP = 12
 #: A date this many characters or more from the question's event in a sentence is not its date.
 _EVENT_DATE_REACH = 40
-#: Any day: weekdays and "nesta quinta-feira (8)" resolve against it (only where they are matters).
-_ANY_DAY = "2000-06-15"
 _WORD = re.compile(r"[^\W_]+")
 
 
@@ -190,7 +188,7 @@ def _event_date(a: Asked, text: str, lang: str) -> float:
     as what happened ("...entra em vigor nesta sexta-feira (23)"): a "when" answer's date goes
     with the event asked about, its verb or event noun, not with the sentence.
     """
-    mentions = sentence_dates(text, _ANY_DAY)
+    mentions = sentence_dates(text, ANY_DAY)
     if not mentions:
         return 0.0
     events = [(c.terms, wanted) for c, wanted, is_name in zip(a.concepts, a.prefixes, a.names, strict=True)

@@ -15,12 +15,9 @@ from typing import Any
 
 from bot.answering import Corpus
 from bot.briefing._topic import Topic, following, mentions, topic
-from bot.dates import sentence_dates
+from bot.dates import ANY_DAY, sentence_dates
 from bot.records import ArticleInfo, Sentence
 
-#: Any fixed day lets the date rules find the time expressions of an undated sentence; the
-#: values they would give are never shown.
-_ANY_DAY = "2000-06-15"
 _PRECISION = {4: "year", 7: "month", 10: "day"}
 
 
@@ -115,7 +112,7 @@ def _order(when: str | None) -> str:
 
 def _expressions(text: str, lang: str) -> tuple[str, ...]:
     """The time expressions of a sentence ("no sábado", "em julho do ano passado")."""
-    return tuple(dict.fromkeys(m.text for m in sentence_dates(text, _ANY_DAY, lang)))
+    return tuple(dict.fromkeys(m.text for m in sentence_dates(text, ANY_DAY, lang)))
 
 
 def _within(when: str, since: str | None, until: str | None) -> bool:
